@@ -1,0 +1,1 @@
+"""Calendars domain: events, feeds, shifts and reminders; may use governance, never workspace."""

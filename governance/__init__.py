@@ -1,0 +1,1 @@
+"""Governance domain: people, organisations, groups, programme; no HTTP, no templates."""

@@ -1,0 +1,26 @@
+"""Errors that domain operations raise; the web layer turns them into form errors or status codes."""
+
+from collections.abc import Mapping
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown, in the reader's language."""
+    return message
+
+
+class DomainError(Exception):
+    """Bad input for one field: `message` is a German msgid, formatted with `params` after translation."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+        self.params: Mapping[str, object] = params
+
+
+class NotFound(Exception):
+    """The thing asked for does not exist (or must not be revealed)."""
+
+
+class NotAllowed(Exception):
+    """The acting person may not do this."""

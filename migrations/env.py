@@ -1,0 +1,36 @@
+"""Alembic environment: every model's metadata; the URL from the config or from the settings."""
+
+from alembic import context
+
+from workspace.db import make_engine
+from workspace.metadata import metadata
+from workspace.settings import Settings
+
+config = context.config
+
+
+def database_url() -> str:
+    return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=database_url(), target_metadata=metadata, render_as_batch=True,
+                      literal_binds=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(database_url())
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+                          compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

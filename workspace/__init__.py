@@ -1,0 +1,1 @@
+"""The Werkstadt web application: the only package that knows HTTP, Starlette and Jinja."""

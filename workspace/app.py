@@ -1,0 +1,65 @@
+"""create_app(settings): the Starlette application with its routes, middleware and error pages."""
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from workspace.db import Database
+from workspace.endpoints import Call, Services, error_response, find_visitor
+from workspace.forms import Form
+from workspace.headers import SecurityHeaders
+from workspace.rendering import Renderer
+from workspace.routes import account, admin, pages
+from workspace.settings import Settings
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    services = Services(settings, Database(settings.database_url), Renderer())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        services.database.dispose()
+
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *account.routes,
+            *admin.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    """Router errors (unknown path, wrong method) as German pages for the visitor who asked."""
+    services: Services = request.app.state.services
+    status = exc.status_code if exc.status_code in (403, 404, 405) else 404
+    with services.database.session(write=False) as db:
+        call = Call(request, services, db, find_visitor(db, services.settings, request), Form())
+        return error_response(call, status)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """A plain German page that needs neither the database nor a session."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    services: Services = request.app.state.services
+    html = services.renderer.render(services.settings.language, "errors/500.html", {})
+    return HTMLResponse(html, status_code=500)

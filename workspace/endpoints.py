@@ -1,0 +1,241 @@
+"""The request pipeline: visitor, CSRF, access rule, one unit of work, rendering, cookies.
+
+Every route's handler is wrapped by `endpoint(access)`: the handler gets a `Call` and returns a
+response; the unit of work commits when that response is below 400 and rolls back otherwise.
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from governance.errors import DomainError, NotAllowed, NotFound
+from workspace import flash, sessions
+from workspace.access import Access
+from workspace.csrf import UNSAFE_METHODS, csrf_passes, csrf_token
+from workspace.db import Database
+from workspace.forms import Form, read_form
+from workspace.i18n import gettext
+from workspace.mail import deliver_mails
+from workspace.models import Account, WebSession
+from workspace.rendering import Renderer
+from workspace.settings import LANGUAGES, Settings
+
+LANGUAGE_COOKIE = "werkstadt_language"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the app is made of, built once by create_app and shared by every request."""
+
+    settings: Settings
+    database: Database
+    renderer: Renderer
+
+
+@dataclass
+class Visitor:
+    """Who is asking: the cookie's token, and the session behind it when logged in."""
+
+    token: str
+    session: WebSession | None
+    language: str
+    sent_token: bool = True
+
+    @property
+    def account(self) -> Account | None:
+        return self.session.account if self.session else None
+
+
+def find_visitor(db: Session, settings: Settings, request: Request) -> Visitor:
+    token = request.cookies.get(sessions.COOKIE, "")
+    session = sessions.find_session(db, settings.secret_key, token) if token else None
+    if session is None and not token.startswith(sessions.ANONYMOUS_PREFIX):
+        return Visitor(sessions.new_anonymous_token(), None, _language(request, None, settings), False)
+    return Visitor(token, session, _language(request, session, settings))
+
+
+def _language(request: Request, session: WebSession | None, settings: Settings) -> str:
+    if session is not None:
+        return session.account.language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else settings.language
+
+
+@dataclass
+class Call:
+    """One call of an endpoint: the request, its database session and who makes it."""
+
+    request: Request
+    services: Services
+    db: Session
+    visitor: Visitor
+    form: Form
+    flashes: list[str] = field(default_factory=list)
+    kept: list[Callable[[Session], None]] = field(default_factory=list)
+    language_chosen: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def account(self) -> Account | None:
+        return self.visitor.account
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("hx-request") == "true"
+
+    def keep(self, change: Callable[[Session], None]) -> None:
+        """Run `change` in a transaction of its own after this one, even when this one rolls back."""
+        self.kept.append(change)
+
+    def flash(self, key: str) -> None:
+        self.flashes.append(key)
+
+    def choose_language(self, language: str) -> None:
+        self.language_chosen = self.visitor.language = language
+
+    def log_in(self, account: Account) -> None:
+        """Start a new session (a new token, so a token planted before login is worthless)."""
+        if self.visitor.session is not None:
+            sessions.end_session(self.db, self.visitor.session)
+        token = sessions.start_session(self.db, self.settings.secret_key, account)
+        self.visitor = Visitor(token, sessions.find_session(self.db, self.settings.secret_key, token),
+                               account.language, sent_token=False)
+
+    def log_out(self) -> None:
+        if self.visitor.session is not None:
+            sessions.end_session(self.db, self.visitor.session)
+        self.visitor = Visitor(sessions.new_anonymous_token(), None, self.visitor.language, False)
+
+    def url(self, name: str, **params: object) -> str:
+        return str(self.request.app.url_path_for(name, **params))
+
+    def redirect(self, url: str) -> Response:
+        if self.is_htmx:
+            return Response(status_code=204, headers={"HX-Location": url})
+        return RedirectResponse(url, status_code=303)
+
+    def render(self, template: str, status: int = 200, block: str | None = None, **context) -> HTMLResponse:
+        html = self.services.renderer.render(self.visitor.language, template, self.context(context), block)
+        return HTMLResponse(html, status_code=status)
+
+    def context(self, extra: dict) -> dict:
+        shown = flash.read_flash(self.request.cookies.get(flash.COOKIE)) if not self.is_htmx else []
+        return {
+            "request": self.request,
+            "account": self.account,
+            "csrf_token": csrf_token(self.settings.secret_key, self.visitor.token),
+            "url": self.url,
+            "flashes": shown,
+            "form": self.form,
+            "errors": self.form.errors,
+            **extra,
+        }
+
+
+def endpoint(access: Access):
+    """Wrap a handler `(call) -> Response` into a Starlette endpoint that enforces `access`."""
+
+    def decorate(handler: Callable[[Call], Response]):
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            form = await read_form(request) if request.method in UNSAFE_METHODS else Form()
+            return await run_in_threadpool(_handle, request, handler, access, form)
+
+        run.access = access
+        return run
+
+    return decorate
+
+
+def _handle(request: Request, handler, access: Access, form: Form) -> Response:
+    services: Services = request.app.state.services
+    write = request.method in UNSAFE_METHODS
+    with services.database.session(write=write) as db:
+        call = Call(request, services, db, find_visitor(db, services.settings, request), form)
+        try:
+            response = _respond(call, handler, access)
+        except BaseException:
+            db.rollback()
+            raise
+        if response.status_code < 400:
+            db.commit()
+            response.background = _after_commit(services, db)
+        else:
+            db.rollback()
+    for change in call.kept:
+        with services.database.transaction() as own:
+            change(own)
+    return _finish(call, response)
+
+
+def _respond(call: Call, handler, access: Access) -> Response:
+    secret = call.settings.secret_key
+    if call.request.method in UNSAFE_METHODS:
+        token = call.visitor.token if call.visitor.sent_token else None
+        if not csrf_passes(call.request, call.form, secret, token):
+            return error_response(call, 403, "csrf")
+    if not access.allows(call.account):
+        if call.account is None:
+            return _to_login(call)
+        return error_response(call, 403)
+    try:
+        return handler(call)
+    except NotFound:
+        return error_response(call, 404)
+    except NotAllowed:
+        return error_response(call, 403)
+    except DomainError as error:
+        call.form.add_error(error)
+        return error_response(call, 422)
+
+
+def _to_login(call: Call) -> Response:
+    target = call.url("login") + "?next=" + quote(call.request.url.path)
+    if call.is_htmx:
+        return Response(status_code=401, headers={"HX-Location": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def error_response(call: Call, status: int, reason: str = "") -> HTMLResponse:
+    return call.render(f"errors/{status}.html", status=status, reason=reason)
+
+
+def _after_commit(services: Services, db: Session) -> BackgroundTask | None:
+    mail_ids = db.info.pop("queued_mail_ids", [])
+    if not mail_ids or not services.settings.smtp_url:
+        return None
+    return BackgroundTask(deliver_mails, services.database, services.settings, mail_ids)
+
+
+def _finish(call: Call, response: Response) -> Response:
+    settings = call.settings
+    if not call.visitor.sent_token:
+        response.set_cookie(
+            sessions.COOKIE, call.visitor.token, max_age=int(sessions.LIFETIME.total_seconds()),
+            httponly=True, samesite="lax", secure=settings.secure_cookies, path="/",
+        )
+    if call.language_chosen:
+        response.set_cookie(LANGUAGE_COOKIE, call.language_chosen, max_age=365 * 86400,
+                            httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")
+    if call.flashes:
+        response.set_cookie(flash.COOKIE, flash.write_flash(call.flashes), max_age=120,
+                            httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")
+    elif flash.COOKIE in call.request.cookies and not call.is_htmx and response.status_code < 300:
+        response.delete_cookie(flash.COOKIE, path="/")
+    response.headers["Vary"] = "HX-Request, Cookie"
+    response.headers.setdefault("Cache-Control", "no-store" if call.account else "private")
+    return response
+
+
+def translate(call: Call, message: str) -> str:
+    return gettext(call.visitor.language, message)

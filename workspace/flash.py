@@ -1,0 +1,25 @@
+"""Flash messages travel as keys in a short cookie; the text comes from here, never from the cookie."""
+
+from governance.errors import N_
+
+COOKIE = "werkstadt_flash"
+MESSAGES = {
+    "logged_in": N_("Sie sind angemeldet."),
+    "logged_out": N_("Sie sind abgemeldet."),
+    "password_changed": N_("Ihr Passwort wurde geändert. Andere Sitzungen wurden beendet."),
+    "language_changed": N_("Die Sprache wurde umgestellt."),
+    "invitation_sent": N_("Die Einladung wurde verschickt."),
+    "invitation_accepted": N_("Willkommen! Ihr Passwort ist gesetzt."),
+    "account_deactivated": N_("Das Konto wurde deaktiviert."),
+    "account_activated": N_("Das Konto wurde wieder aktiviert."),
+}
+
+
+def read_flash(cookie_value: str | None) -> list[str]:
+    """The known messages named in the cookie, in order, each once."""
+    keys = (cookie_value or "").split(".")
+    return [MESSAGES[key] for key in dict.fromkeys(keys) if key in MESSAGES]
+
+
+def write_flash(keys: list[str]) -> str:
+    return ".".join(key for key in keys if key in MESSAGES)

@@ -1,0 +1,7 @@
+"""The metadata of every model in every package, for Alembic and the migrations check."""
+
+import governance.models  # noqa: F401
+import workspace.models  # noqa: F401
+from governance.base import Base
+
+metadata = Base.metadata

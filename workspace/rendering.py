@@ -1,0 +1,56 @@
+"""Jinja environments per language; a page renders whole, or one of its blocks alone for htmx."""
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+
+from workspace.i18n import LANGUAGE_NAMES, error_text, translations
+from workspace.settings import LANGUAGES, ROOT
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TEMPLATES_DIR = ROOT / "templates"
+
+
+class Renderer:
+    def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.environments = {language: _environment(templates_dir, language) for language in LANGUAGES}
+
+    def render(self, language: str, template: str, context: dict, block: str | None = None) -> str:
+        environment = self.environments[language]
+        if block is None:
+            return environment.get_template(template).render(context)
+        return render_block(environment, template, block, context)
+
+
+def _environment(templates_dir: Path, language: str) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_translations(translations(language), newstyle=True)
+    environment.globals.update(language=language, language_names=LANGUAGE_NAMES)
+    environment.filters.update(
+        date=lambda value, style="medium": _format_date(value, style, language),
+        datetime=lambda value, style="medium": _format_datetime(value, style, language),
+        error=lambda error: error_text(language, error),
+    )
+    return environment
+
+
+def _format_date(value: date | None, style: str, language: str) -> str:
+    return "" if value is None else format_date(value, style, locale=language)
+
+
+def _format_datetime(value: datetime | None, style: str, language: str) -> str:
+    """Instants are shown in Europe/Berlin, whatever the server's zone."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(BERLIN), style, tzinfo=BERLIN, locale=language)

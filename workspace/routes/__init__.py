@@ -1,0 +1,1 @@
+"""Routes, one module per area; each exports `routes`, a list the app mounts in order."""

@@ -1,0 +1,77 @@
+"""One frozen Settings object built from the environment; the only reader of os.environ."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("de", "en")
+
+# Every variable the application reads, with its meaning; the README documents each one.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLAlchemy URL; default: SQLite file werkstadt.db in the data folder",
+    "WERKSTADT_DATA": "data folder (SQLite file, secret key); default ./var",
+    "SECRET_KEY": "key for CSRF tokens and stored token digests; default: generated once into the data folder",
+    "BASE_URL": "public address, used in mails and links; https turns on Secure cookies",
+    "SMTP_URL": "smtp://, smtp+starttls:// or smtps://user:password@host:port; unset: local outbox",
+    "MAIL_FROM": "sender address of the mails; default Werkstadt <werkstadt@localhost>",
+    "WERKSTADT_LANGUAGE": "default UI language, de or en",
+}
+
+
+class SettingsError(ValueError):
+    """A setting from the environment cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    mail_from: str = "Werkstadt <werkstadt@localhost>"
+    language: str = "de"
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise SettingsError(f"WERKSTADT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+        if urlsplit(self.base_url).scheme not in ("http", "https"):
+            raise SettingsError("BASE_URL must start with http:// or https://")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("WERKSTADT_DATA") or ROOT / "var").resolve()
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'werkstadt.db'}",
+            secret_key=env.get("SECRET_KEY") or stored_secret_key(data_dir),
+            base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            smtp_url=env.get("SMTP_URL") or None,
+            mail_from=env.get("MAIL_FROM") or "Werkstadt <werkstadt@localhost>",
+            language=env.get("WERKSTADT_LANGUAGE") or "de",
+        )
+
+
+def stored_secret_key(data_dir: Path) -> str:
+    """Read the key kept in the data folder, creating it (readable by the owner only) the first time."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it a moment ago
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
