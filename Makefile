@@ -2,9 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 8000
-export HOST PORT
 
 .PHONY: run test install test-install chromium lint messages migration benchmarks clean
 
@@ -27,7 +24,7 @@ test-install: $(VENV)/.installed-test chromium
 run: install
 	$(BIN)/werkstadt db upgrade
 	$(BIN)/werkstadt demo --if-empty
-	$(BIN)/werkstadt serve --host $(HOST) --port $(PORT)
+	$(BIN)/werkstadt serve
 
 # Debian's chromium for the browser tests (Playwright cannot download its own browser here).
 chromium:

@@ -2,7 +2,6 @@
 
 import argparse
 import getpass
-import os
 import sys
 
 import uvicorn
@@ -29,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="Befehle")
 
     serve = commands.add_parser("serve", help="Webserver starten")
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--host", help="Adresse (Standard: HOST oder 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="Port (Standard: PORT oder 8000)")
     serve.set_defaults(run=serve_command)
 
     db = commands.add_parser("db", help="Datenbank verwalten").add_subparsers(title="Datenbank")
@@ -51,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve_command(args, settings: Settings) -> int:
-    print(f"Werkstadt läuft auf http://{args.host}:{args.port}  (Beenden mit Strg+C)", flush=True)
-    uvicorn.run("workspace.app:create_app", factory=True, host=args.host, port=args.port,
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Werkstadt läuft auf http://{host}:{port}  (Beenden mit Strg+C)", flush=True)
+    uvicorn.run("workspace.app:create_app", factory=True, host=host, port=port,
                 proxy_headers=False, log_level="info")
     return 0
 

@@ -121,7 +121,7 @@ class Call:
 
     def redirect(self, url: str) -> Response:
         if self.is_htmx:
-            return Response(status_code=204, headers={"HX-Location": url})
+            return Response(status_code=204, headers={"HX-Redirect": url})
         return RedirectResponse(url, status_code=303)
 
     def render(self, template: str, status: int = 200, block: str | None = None, **context) -> HTMLResponse:
@@ -202,7 +202,7 @@ def _respond(call: Call, handler, access: Access) -> Response:
 def _to_login(call: Call) -> Response:
     target = call.url("login") + "?next=" + quote(call.request.url.path)
     if call.is_htmx:
-        return Response(status_code=401, headers={"HX-Location": target})
+        return Response(status_code=401, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
 
 
@@ -233,7 +233,7 @@ def _finish(call: Call, response: Response) -> Response:
     elif flash.COOKIE in call.request.cookies and not call.is_htmx and response.status_code < 300:
         response.delete_cookie(flash.COOKIE, path="/")
     response.headers["Vary"] = "HX-Request, Cookie"
-    response.headers.setdefault("Cache-Control", "no-store" if call.account else "private")
+    response.headers.setdefault("Cache-Control", "no-store" if call.visitor.session else "private")
     return response
 
 

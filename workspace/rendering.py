@@ -8,11 +8,14 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
+from workspace.auth import INVITATION_LIFETIME, MIN_PASSWORD
 from workspace.i18n import LANGUAGE_NAMES, error_text, translations
 from workspace.settings import LANGUAGES, ROOT
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TEMPLATES_DIR = ROOT / "templates"
+# Figures the texts quote, taken from where they are enforced so the two never drift apart.
+LIMITS = {"password_min": MIN_PASSWORD, "invitation_days": INVITATION_LIFETIME.days}
 
 
 class Renderer:
@@ -36,7 +39,7 @@ def _environment(templates_dir: Path, language: str) -> Environment:
         lstrip_blocks=True,
     )
     environment.install_gettext_translations(translations(language), newstyle=True)
-    environment.globals.update(language=language, language_names=LANGUAGE_NAMES)
+    environment.globals.update(language=language, language_names=LANGUAGE_NAMES, limits=LIMITS)
     environment.filters.update(
         date=lambda value, style="medium": _format_date(value, style, language),
         datetime=lambda value, style="medium": _format_datetime(value, style, language),

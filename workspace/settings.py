@@ -20,6 +20,8 @@ ENVIRONMENT = {
     "SMTP_URL": "smtp://, smtp+starttls:// or smtps://user:password@host:port; unset: local outbox",
     "MAIL_FROM": "sender address of the mails; default Werkstadt <werkstadt@localhost>",
     "WERKSTADT_LANGUAGE": "default UI language, de or en",
+    "HOST": "address `werkstadt serve` listens on; default 127.0.0.1",
+    "PORT": "port `werkstadt serve` listens on; default 8000",
 }
 
 
@@ -36,6 +38,8 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = "Werkstadt <werkstadt@localhost>"
     language: str = "de"
+    host: str = "127.0.0.1"
+    port: int = 8000
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     def __post_init__(self) -> None:
@@ -60,7 +64,15 @@ class Settings:
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=env.get("MAIL_FROM") or "Werkstadt <werkstadt@localhost>",
             language=env.get("WERKSTADT_LANGUAGE") or "de",
+            host=env.get("HOST") or "127.0.0.1",
+            port=_port(env.get("PORT") or "8000"),
         )
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError("PORT must be a number from 1 to 65535")
+    return int(value)
 
 
 def stored_secret_key(data_dir: Path) -> str:

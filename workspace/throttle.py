@@ -9,7 +9,8 @@ from governance.base import utcnow
 from workspace.models import LoginAttempt
 
 LIMIT = 5
-WINDOW = timedelta(minutes=15)
+WINDOW_MINUTES = 15
+WINDOW = timedelta(minutes=WINDOW_MINUTES)
 
 
 def is_throttled(db: Session, email: str, address: str, now: datetime | None = None) -> bool:

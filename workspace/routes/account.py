@@ -11,7 +11,7 @@ from workspace.endpoints import Call, endpoint
 from workspace.settings import LANGUAGES
 from workspace.sessions import end_sessions
 
-THROTTLED = N_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut.")
+THROTTLED = N_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(minutes)s Minuten und versuchen Sie es dann erneut.")
 
 
 def safe_next(target: str | None) -> str:
@@ -38,7 +38,7 @@ def login(call: Call) -> Response:
         return call.render("account/login.html", status=422, next=next_url)
     address = call.request.client.host if call.request.client else "unknown"
     if throttle.is_throttled(call.db, email, address):
-        form.add_error(DomainError("form", THROTTLED))
+        form.add_error(DomainError("form", THROTTLED, minutes=throttle.WINDOW_MINUTES))
         return call.render("account/login.html", status=429, next=next_url)
     try:
         account = auth.authenticate(call.db, call.settings.password_hasher, email, password)

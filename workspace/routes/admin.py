@@ -5,7 +5,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from governance.errors import N_, DomainError, NotFound
-from governance.people import MAX_EMAIL, MAX_NAME
+from governance.people import MAX_EMAIL, MAX_NAME, check_email
 from workspace import auth
 from workspace.access import COORDINATOR
 from workspace.endpoints import Call, endpoint
@@ -40,6 +40,11 @@ def invite_user(call: Call) -> Response:
     form = call.form
     name = form.text("name", MAX_NAME, N_("Bitte geben Sie einen Namen an."))
     email = form.text("email", MAX_EMAIL, N_("Bitte geben Sie eine E-Mail-Adresse an."))
+    if "email" not in form.errors:
+        try:
+            check_email(email)
+        except DomainError as error:
+            form.add_error(error)
     language, role = form.get("language", "de"), form.get("role", "member")
     if language not in LANGUAGES:
         form.add_error(DomainError("language", N_("Diese Sprache gibt es nicht.")))

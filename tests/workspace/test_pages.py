@@ -1,0 +1,123 @@
+"""The shell every page shares, error pages in German, the health check, the language switch."""
+
+from sqlalchemy import text
+
+from support import csrf_of, page, text_of
+
+
+def test_layout_has_landmarks_and_skip_link(as_member):
+    soup = page(as_member.get("/"))
+    skip = soup.select_one("a.skip-link")
+    assert skip["href"] == "#main" and text_of(soup, "a.skip-link") == "Zum Inhalt springen"
+    assert soup.select_one("main#main") is not None
+    assert soup.select_one("header") is not None and soup.select_one("footer") is not None
+    labels = [nav["aria-label"] for nav in soup.select("nav")]
+    assert labels == ["Hauptnavigation", "Konto"]
+
+
+def test_navigation_names_the_areas_to_come(as_member):
+    soup = page(as_member.get("/"))
+    items = [" ".join(li.get_text().split()) for li in soup.select("nav[aria-label=Hauptnavigation] li")]
+    assert items == ["Übersicht", "Gremien (folgt)", "Sitzungen (folgt)", "Beschlüsse (folgt)",
+                     "Meilensteine (folgt)", "Stadtteilkalender (folgt)", "Akteure"]
+
+
+def test_member_sees_no_admin_link_coordinator_does(as_member, client, coordinator):
+    assert page(as_member.get("/")).select_one("a[href='/admin/users']") is None
+
+
+def test_coordinator_sees_admin_link(as_coordinator):
+    assert text_of(page(as_coordinator.get("/")), "a[href='/admin/users']") == "Verwaltung"
+
+
+def test_unknown_page_is_404_in_german(client):
+    response = client.get("/gibt-es-nicht")
+    assert response.status_code == 404
+    soup = page(response)
+    assert soup.html["lang"] == "de"
+    assert text_of(soup, "h1") == "Seite nicht gefunden"
+
+
+def test_unknown_page_keeps_the_logged_in_navigation(as_member):
+    soup = page(as_member.get("/gibt-es-nicht"))
+    assert text_of(soup, "nav[aria-label=Konto] a") == "Mira Mitglied"
+
+
+def test_wrong_method_is_a_german_page(client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert text_of(page(response), "h1") == "Nicht möglich"
+
+
+def test_member_cannot_open_the_admin_area(as_member):
+    for path in ("/admin", "/admin/users", "/admin/outbox"):
+        response = as_member.get(path)
+        assert response.status_code == 403
+        assert text_of(page(response), "h1") == "Kein Zugriff"
+
+
+def test_healthz_says_ok_while_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.text == "ok"
+    assert "set-cookie" not in response.headers
+
+
+def test_healthz_says_503_when_the_database_is_gone(tmp_path):
+    from conftest import make_settings
+    from starlette.testclient import TestClient
+
+    from workspace.app import create_app
+
+    missing = tmp_path / "no-such-folder" / "sub"
+    app = create_app(make_settings(tmp_path, missing / "db.sqlite"))
+    missing.rmdir()  # the engine created the folder; without it SQLite cannot open the file
+    with TestClient(app) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_language_switch_to_english_for_a_visitor(client):
+    token = csrf_of(client)
+    response = client.post("/language", data={"csrf_token": token, "language": "en", "next": "/login"})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    soup = page(client.get("/login"))
+    assert soup.html["lang"] == "en"
+    assert text_of(soup, "h1") == "Log in"
+    assert text_of(soup, "a.skip-link") == "Skip to content"
+
+
+def test_language_choice_is_kept_on_the_account(as_member, database, member):
+    from workspace.models import Account
+
+    token = csrf_of(as_member, "/profile")
+    as_member.post("/language", data={"csrf_token": token, "language": "en", "next": "/profile"})
+    assert text_of(page(as_member.get("/profile")), "h1") == "My profile"
+    with database.session(write=False) as db:
+        assert db.get(Account, member.id).language == "en"
+
+
+def test_unknown_language_is_refused(client):
+    token = csrf_of(client)
+    response = client.post("/language", data={"csrf_token": token, "language": "xx"})
+    assert response.status_code == 422
+    assert "Diese Sprache gibt es nicht." in text_of(page(response), ".form-error")
+
+
+def test_dashboard_shows_the_programme(as_member, database):
+    from datetime import date
+
+    from governance.programmes import add_focus, create_programme
+
+    with database.transaction() as db:
+        programme = create_programme(db, "Präventionskette Jena", date(2022, 9, 1), date(2025, 12, 31))
+        add_focus(db, programme, 1, "Wirkungsorientierung")
+    soup = page(as_member.get("/"))
+    assert text_of(soup, "#programme-heading") == "Präventionskette Jena"
+    assert "01.09.2022 – 31.12.2025" in text_of(soup, ".facts")
+    assert [li.get_text() for li in soup.select("ol.focuses li")] == ["Wirkungsorientierung"]
+
+
+def test_database_answers_sqlite_pragmas(database):
+    with database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
