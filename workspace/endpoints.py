@@ -21,7 +21,6 @@ from workspace.access import Access
 from workspace.csrf import UNSAFE_METHODS, csrf_passes, csrf_token
 from workspace.db import Database
 from workspace.forms import Form, read_form
-from workspace.i18n import gettext
 from workspace.mail import deliver_mails
 from workspace.models import Account, WebSession
 from workspace.rendering import Renderer
@@ -235,7 +234,3 @@ def _finish(call: Call, response: Response) -> Response:
     response.headers["Vary"] = "HX-Request, Cookie"
     response.headers.setdefault("Cache-Control", "no-store" if call.visitor.session else "private")
     return response
-
-
-def translate(call: Call, message: str) -> str:
-    return gettext(call.visitor.language, message)

@@ -24,6 +24,7 @@ def new_anonymous_token() -> str:
 def start_session(db: Session, secret_key: str, account: Account) -> str:
     """Open a session for the account and return the token for the cookie (a new one on every login)."""
     token = SESSION_PREFIX + new_token()
+    db.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))  # expired ones, anyone's
     db.add(WebSession(
         token_digest=token_digest(secret_key, token), account=account, expires_at=utcnow() + LIFETIME
     ))
