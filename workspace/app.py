@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from workspace.db import Database
 from workspace.endpoints import Call, Services, error_response, find_visitor
 from workspace.forms import Form
-from workspace.headers import SecurityHeaders
+from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
 from workspace.routes import account, admin, pages
 from workspace.settings import Settings
@@ -62,4 +62,5 @@ def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     services: Services = request.app.state.services
     html = services.renderer.render(services.settings.language, "errors/500.html", {})
-    return HTMLResponse(html, status_code=500)
+    # This handler runs outside the middleware stack, so it sets the security headers itself.
+    return HTMLResponse(html, status_code=500, headers=SECURITY_HEADERS)

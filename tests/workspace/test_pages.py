@@ -121,3 +121,20 @@ def test_database_answers_sqlite_pragmas(database):
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_an_internal_error_shows_a_german_page_and_no_details(app):
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    def broken(request):
+        raise RuntimeError("geheimes Detail")
+
+    app.router.routes.append(Route("/kaputt", broken))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/kaputt")
+    assert response.status_code == 500
+    soup = page(response)
+    assert text_of(soup, "h1") == "Interner Fehler"
+    assert "geheimes Detail" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
