@@ -24,3 +24,11 @@ class NotFound(Exception):
 
 class NotAllowed(Exception):
     """The acting person may not do this."""
+
+
+class Conflict(Exception):
+    """Someone else saved the same thing in the meantime: `current` is what is stored now."""
+
+    def __init__(self, current: object) -> None:
+        super().__init__("stale version")
+        self.current = current

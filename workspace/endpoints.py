@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from governance.errors import DomainError, NotAllowed, NotFound
+from governance.permissions import Actor, actor_for
+from governance.times import today
 from workspace import flash, sessions
 from workspace.access import Access
 from workspace.csrf import UNSAFE_METHODS, csrf_passes, csrf_token
@@ -87,6 +89,13 @@ class Call:
     @property
     def account(self) -> Account | None:
         return self.visitor.account
+
+    @functools.cached_property
+    def actor(self) -> Actor:
+        """The logged-in person with their group roles, loaded on first use (member routes only)."""
+        if self.account is None:
+            raise NotAllowed("no one is logged in")
+        return actor_for(self.db, self.account.person, today())
 
     @property
     def is_htmx(self) -> bool:

@@ -2,17 +2,17 @@
 
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
+from governance.times import BERLIN
+
 from workspace.auth import INVITATION_LIFETIME, MIN_PASSWORD
 from workspace.i18n import LANGUAGE_NAMES, error_text, translations
 from workspace.settings import LANGUAGES, ROOT
 
-BERLIN = ZoneInfo("Europe/Berlin")
 TEMPLATES_DIR = ROOT / "templates"
 # Figures the texts quote, taken from where they are enforced so the two never drift apart.
 LIMITS = {"password_min": MIN_PASSWORD, "invitation_days": INVITATION_LIFETIME.days}
