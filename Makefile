@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install test-install chromium lint messages migration benchmarks clean
+.PHONY: run test install test-install chromium apt-install lint messages migration benchmarks clean
 
+# Python 3.11+ with venv (Debian ships venv separately: python3-venv, installed when we may).
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Werkstadt braucht Python 3.11 oder neuer." >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || $(MAKE) --no-print-directory apt-install PACKAGE=python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -28,10 +31,13 @@ run: install
 
 # Debian's chromium for the browser tests (Playwright cannot download its own browser here).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
-	  else echo "chromium fehlt und kann ohne Root-Rechte nicht installiert werden: apt-get install chromium" >&2; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGE=chromium
+
+# Install a Debian package as root or with password-less sudo; otherwise say what is missing.
+apt-install:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "$(PACKAGE) fehlt; bitte installieren: apt-get install $(PACKAGE)" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PACKAGE) >/dev/null
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports

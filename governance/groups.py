@@ -122,3 +122,10 @@ def current_members(db: Session, group: Group, today: date) -> list[Membership]:
              .options(selectinload(Membership.person), selectinload(Membership.organisation))
              .order_by(Membership.id))
     return [membership for membership in db.scalars(query) if membership.is_current(today)]
+
+
+def find_membership(db: Session, group: Group, membership_id: int) -> Membership:
+    membership = db.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id:
+        raise NotFound("membership")
+    return membership

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from governance.models import ChangeRecord, Person
 
@@ -40,5 +40,18 @@ def record_change(
 def history_of(db: Session, subject_type: str, subject_id: int) -> list[ChangeRecord]:
     query = (select(ChangeRecord).where(ChangeRecord.subject_type == subject_type,
                                         ChangeRecord.subject_id == subject_id)
+             .options(joinedload(ChangeRecord.person))
              .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()))
     return list(db.scalars(query))
+
+
+def histories_of(db: Session, subject_type: str, subject_ids: list[int]) -> dict[int, list[ChangeRecord]]:
+    """The histories of several items in one query (say, every agenda item on a meeting's page)."""
+    query = (select(ChangeRecord).where(ChangeRecord.subject_type == subject_type,
+                                        ChangeRecord.subject_id.in_(subject_ids))
+             .options(joinedload(ChangeRecord.person))
+             .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()))
+    histories: dict[int, list[ChangeRecord]] = {subject_id: [] for subject_id in subject_ids}
+    for record in db.scalars(query):
+        histories[record.subject_id].append(record)
+    return histories

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.errors import N_, DomainError
@@ -55,5 +55,6 @@ def create_person(db: Session, name: str, email: str | None = None, is_coordinat
     return person
 
 
-def count_people(db: Session) -> int:
-    return db.scalar(select(func.count(Person.id))) or 0
+
+def list_people(db: Session) -> list[Person]:
+    return list(db.scalars(select(Person).order_by(Person.name)))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.errors import NotAllowed
-from governance.models import Decision, Group, Membership, Person
+from governance.models import Decision, Group, Membership, Person, Task
 from governance.models.groups import MANAGING_ROLES
 
 PUBLIC_DECISION_STATES = frozenset({"adopted", "implemented"})
@@ -52,6 +52,20 @@ class Actor:
         if self.can_read_group(decision.group):
             return True
         return decision.group.level == "steering" and decision.status in PUBLIC_DECISION_STATES
+
+    def can_read_task(self, task: Task) -> bool:
+        return task.owner_id == self.person.id or self._in_group(task, self.can_read_group)
+
+    def can_change_task(self, task: Task) -> bool:
+        """Title, owner and due date: the group's managers."""
+        return self._in_group(task, self.can_manage_group)
+
+    def can_set_task_status(self, task: Task) -> bool:
+        """The owner moves their own task along; the group's managers may too."""
+        return task.owner_id == self.person.id or self.can_change_task(task)
+
+    def _in_group(self, task: Task, predicate) -> bool:
+        return self.is_coordinator or (task.group is not None and predicate(task.group))
 
 
 def actor_for(db: Session, person: Person, today: date) -> Actor:

@@ -58,6 +58,27 @@ def app(settings: Settings) -> Iterator[Starlette]:
 
 
 @pytest.fixture
+def client_with(tmp_path: Path, database_file: Path) -> Iterator[Callable[..., TestClient]]:
+    """A client of an app with other settings (e.g. `smtp_url=…`, `base_url="https://…"`)."""
+    apps: list[Starlette] = []
+
+    def make(base_url: str = "http://testserver", **overrides) -> TestClient:
+        app = create_app(make_settings(tmp_path, database_file, base_url=base_url, **overrides))
+        apps.append(app)
+        return TestClient(app, base_url=base_url, follow_redirects=False)
+
+    yield make
+    for app in apps:
+        app.state.services.database.dispose()
+
+
+@pytest.fixture
+def other_client(app: Starlette) -> TestClient:
+    """A second browser on the same app (its own cookies)."""
+    return TestClient(app, base_url="http://testserver", follow_redirects=False)
+
+
+@pytest.fixture
 def database(app: Starlette) -> Database:
     return app.state.services.database
 

@@ -35,41 +35,89 @@ def test_every_route_declares_who_may_use_it(app):
         assert getattr(route.endpoint, "access", None) in (PUBLIC, MEMBER, COORDINATOR), route.path
 
 
-# role × route × expected status; {id} is an existing account, anonymous callers go to the login.
+# role × route × expected status. Roles: anonymous; outsider = logged in, in no group; member, chair =
+# of the group {group}; coordinator. Placeholders: {group} a group's slug, {id} another account,
+# {membership} a membership in {group}, {mail} a mail in the outbox. Anonymous callers go to the login.
+ROLES = ("anonymous", "outsider", "member", "chair", "coordinator")
+
+
+def expect(anonymous, outsider, member, chair, coordinator):
+    return dict(zip(ROLES, (anonymous, outsider, member, chair, coordinator)))
+
+
 ACCESS_MATRIX = [
-    ("GET", "/", {"anonymous": 303, "member": 200, "coordinator": 200}),
-    ("GET", "/organisations", {"anonymous": 303, "member": 200, "coordinator": 200}),
-    ("GET", "/profile", {"anonymous": 303, "member": 200, "coordinator": 200}),
-    ("GET", "/login", {"anonymous": 200, "member": 303, "coordinator": 303}),
-    ("GET", "/healthz", {"anonymous": 200, "member": 200, "coordinator": 200}),
-    ("GET", "/admin", {"anonymous": 303, "member": 403, "coordinator": 303}),
-    ("GET", "/admin/users", {"anonymous": 303, "member": 403, "coordinator": 200}),
-    ("GET", "/admin/outbox", {"anonymous": 303, "member": 403, "coordinator": 200}),
-    ("POST", "/admin/users", {"anonymous": 303, "member": 403, "coordinator": 422}),
-    ("POST", "/admin/users/{id}/deactivate", {"anonymous": 303, "member": 403, "coordinator": 303}),
-    ("POST", "/admin/users/{id}/activate", {"anonymous": 303, "member": 403, "coordinator": 303}),
-    ("POST", "/profile/password", {"anonymous": 303, "member": 422, "coordinator": 422}),
+    ("GET", "/", expect(303, 200, 200, 200, 200)),
+    ("GET", "/organisations", expect(303, 200, 200, 200, 200)),
+    ("GET", "/profile", expect(303, 200, 200, 200, 200)),
+    ("POST", "/profile/password", expect(303, 422, 422, 422, 422)),
+    ("GET", "/login", expect(200, 303, 303, 303, 303)),
+    ("GET", "/healthz", expect(200, 200, 200, 200, 200)),
+    ("GET", "/admin", expect(303, 403, 403, 403, 303)),
+    ("GET", "/admin/users", expect(303, 403, 403, 403, 200)),
+    ("POST", "/admin/users", expect(303, 403, 403, 403, 422)),
+    ("POST", "/admin/users/{id}/deactivate", expect(303, 403, 403, 403, 303)),
+    ("POST", "/admin/users/{id}/activate", expect(303, 403, 403, 403, 303)),
+    ("POST", "/admin/users/{id}/invitation", expect(303, 403, 403, 403, 403)),  # {id} has a password
+    ("GET", "/admin/outbox", expect(303, 403, 403, 403, 200)),
+    ("GET", "/admin/outbox/{mail}", expect(303, 403, 403, 403, 200)),
+    ("GET", "/groups", expect(303, 200, 200, 200, 200)),
+    ("GET", "/groups/new", expect(303, 403, 403, 403, 200)),
+    ("POST", "/groups", expect(303, 403, 403, 403, 422)),
+    ("GET", "/groups/{group}", expect(303, 403, 200, 200, 200)),
+    ("GET", "/groups/{group}/edit", expect(303, 403, 403, 403, 200)),
+    ("POST", "/groups/{group}/edit", expect(303, 403, 403, 403, 422)),
+    ("POST", "/groups/{group}/members", expect(303, 403, 403, 403, 422)),
+    ("POST", "/groups/{group}/members/{membership}/remove", expect(303, 403, 403, 403, 303)),
 ]
+# Forms anybody may send, each tested where it is built (login, logout, language, invitation).
+OPEN_FORMS = {"/login", "/logout", "/language", "/invitation/{token}"}
 
 
-@pytest.mark.parametrize("role", ["anonymous", "member", "coordinator"])
-def test_access_matrix(client, role, make_account):
+@pytest.fixture
+def matrix_world(database, make_account):
+    """A steering group with a chair and a member, an outsider, a queued mail; returns the placeholders."""
+    from governance.groups import add_membership, create_group
+    from workspace.mail import queue_mail
+
+    accounts = {role: make_account(f"{role}@example.org", role.title(), is_coordinator=role == "coordinator")
+                for role in ROLES[1:]}
     other = make_account("dritte@example.org", "Dora Dritte")
+    with database.transaction() as db:
+        group = create_group(db, "Steuerungsgruppe", "SG", "steering")
+        add_membership(db, group, accounts["chair"].person, "chair")
+        add_membership(db, group, accounts["member"].person, "member")
+        extra = add_membership(db, group, other.person, "guest")
+        mail = queue_mail(db, Renderer(), "de", "x@example.org", "mail/invitation.txt",
+                          {"person": other.person, "inviter": other.person, "link": "http://x"})
+        return {"{group}": group.slug, "{id}": str(other.id), "{membership}": str(extra.id),
+                "{mail}": str(mail.id)}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, role, matrix_world):
     if role != "anonymous":
-        make_account(f"{role}@example.org", role.title(), is_coordinator=role == "coordinator")
         assert log_in(client, f"{role}@example.org").status_code == 303
     token = csrf_of(client, "/login" if role == "anonymous" else "/profile")
     for method, path, expected in ACCESS_MATRIX:
-        url = path.replace("{id}", str(other.id))
+        url = path
+        for placeholder, value in matrix_world.items():
+            url = url.replace(placeholder, value)
         response = client.request(method, url, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == expected[role], (role, method, path)
 
 
-def test_matrix_covers_every_route_but_the_forms_anybody_may_send(app):
-    covered = {path for _, path, _ in ACCESS_MATRIX}
-    public_forms = {"/login", "/logout", "/language", "/invitation/{token}", "/admin/outbox/{mail_id:int}"}
-    paths = {route.path.replace("{account_id:int}", "{id}") for route in app.routes if isinstance(route, Route)}
-    assert paths - covered - public_forms == set()
+def test_matrix_covers_every_route(app):
+    covered = {path for _, path, _ in ACCESS_MATRIX} | OPEN_FORMS
+    names = {"{account_id:int}": "{id}", "{mail_id:int}": "{mail}", "{slug}": "{group}",
+             "{membership_id:int}": "{membership}"}
+    paths = set()
+    for route in app.routes:
+        if isinstance(route, Route):
+            path = route.path
+            for name, placeholder in names.items():
+                path = path.replace(name, placeholder)
+            paths.add(path)
+    assert paths - covered == set()
 
 
 def test_every_setting_is_documented_in_the_readme():
@@ -102,8 +150,13 @@ def _swappable_blocks(renderer: Renderer, template: str) -> list[str]:
     return [name for name in names if name not in ("title", "content")]
 
 
-def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, make_account):
+def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, database, member):
     """Crawl every page, then render each of its blocks alone with the page's own context."""
+    from governance.groups import add_membership, create_group
+
+    with database.transaction() as db:
+        group = create_group(db, "Steuerungsgruppe", "SG", "steering", purpose="Entscheiden.")
+        add_membership(db, group, db.merge(member).person, "chair")
     seen: dict[str, dict] = {}
     original = Renderer.render
 
@@ -113,7 +166,8 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, ma
         return original(self, language, template, context, block)
 
     monkeypatch.setattr(Renderer, "render", recording)
-    for path in ("/", "/organisations", "/profile", "/admin/users", "/admin/outbox", "/login?x"):
+    for path in ("/", "/organisations", "/profile", "/admin/users", "/admin/outbox", "/groups",
+                 "/groups/new", f"/groups/{group.slug}", f"/groups/{group.slug}/edit", "/login?x"):
         as_coordinator.get(path)
     as_coordinator.post("/logout", data={"csrf_token": page(as_coordinator.get("/profile"))
                                          .select_one("input[name=csrf_token]")["value"]})
@@ -130,7 +184,7 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, ma
             first = soup.find(True)
             assert first is not None and first.get("id", "").startswith(block), (template, block)
             checked.append(block)
-    assert {"password_form", "invite_form", "account_row"} <= set(checked)
+    assert {"password_form", "invite_form", "account_row", "members"} <= set(checked)
 
 
 def test_htmx_is_vendored_with_its_licence():

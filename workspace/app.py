@@ -13,11 +13,10 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from workspace.db import Database
-from workspace.endpoints import Call, Services, error_response, find_visitor
-from workspace.forms import Form
+from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
-from workspace.routes import account, admin, pages
+from workspace.routes import account, admin, groups, pages
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *pages.routes,
             *account.routes,
             *admin.routes,
+            *groups.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],
@@ -50,11 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 def http_error(request: Request, exc: HTTPException) -> Response:
     """Router errors (unknown path, wrong method) as German pages for the visitor who asked."""
-    services: Services = request.app.state.services
-    status = exc.status_code if exc.status_code in (403, 404, 405) else 404
-    with services.database.session(write=False) as db:
-        call = Call(request, services, db, find_visitor(db, services.settings, request), Form())
-        return error_response(call, status)
+    return router_error(request, exc.status_code if exc.status_code in (403, 404, 405) else 404)
 
 
 def server_error(request: Request, exc: Exception) -> Response:

@@ -5,7 +5,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from governance.base import utcnow
@@ -68,10 +68,14 @@ def authenticate(db: Session, hasher: PasswordHasher, email: str, password: str)
         raise DomainError("password", BAD_CREDENTIALS) from None
     if account is None or account.password_hash is None or not account.is_active:
         raise DomainError("password", BAD_CREDENTIALS)
+    return account
+
+
+def record_login(account: Account, hasher: PasswordHasher, password: str) -> None:
+    """Note the login, and upgrade the stored hash when the hasher's parameters have grown."""
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
     account.last_login_at = utcnow()
-    return account
 
 
 def change_password(
@@ -106,13 +110,21 @@ def invite_account(
 ) -> tuple[Account, str]:
     """Create an account without password and a link to set it; returns the account and the link's token."""
     account = create_account(db, name, email, is_coordinator=is_coordinator, language=language)
+    return account, new_invitation(db, secret_key, account)
+
+
+def new_invitation(db: Session, secret_key: str, account: Account) -> str:
+    """A fresh invitation link for an account that has no password yet; earlier links stop working."""
+    if account.password_hash is not None or not account.is_active:
+        raise NotAllowed("only invited, active accounts get a new link")
+    db.execute(delete(LoginLink).where(LoginLink.account_id == account.id, LoginLink.purpose == "invitation"))
     token = new_token()
     db.add(LoginLink(
         account=account, purpose="invitation", token_digest=token_digest(secret_key, token),
         expires_at=utcnow() + INVITATION_LIFETIME,
     ))
     db.flush()
-    return account, token
+    return token
 
 
 def find_invitation(db: Session, secret_key: str, token: str) -> LoginLink:
@@ -121,7 +133,7 @@ def find_invitation(db: Session, secret_key: str, token: str) -> LoginLink:
         LoginLink.token_digest == token_digest(secret_key, token),
         LoginLink.purpose == "invitation",
     ))
-    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+    if link is None or link.used_at is not None or link.expires_at <= utcnow() or not link.account.is_active:
         raise NotFound("invitation")
     return link
 

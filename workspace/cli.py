@@ -52,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
 def serve_command(args, settings: Settings) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Werkstadt läuft auf http://{host}:{port}  (Beenden mit Strg+C)", flush=True)
-    uvicorn.run("workspace.app:create_app", factory=True, host=host, port=port,
-                proxy_headers=False, log_level="info")
+    trusted = settings.forwarded_allow_ips  # only then is X-Forwarded-For the client's address
+    uvicorn.run("workspace.app:create_app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=trusted is not None, forwarded_allow_ips=trusted)
     return 0
 
 

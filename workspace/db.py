@@ -11,27 +11,28 @@ from sqlalchemy.orm import Session, sessionmaker
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, foreign_keys: bool = True) -> Engine:
+    """An engine; on SQLite with WAL, a busy timeout and (unless migrating) foreign keys enforced."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
-    event.listen(engine, "connect", _configure_sqlite)
+    pragmas = (*_SQLITE_PRAGMAS, f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    event.listen(engine, "connect", lambda connection, record: _configure_sqlite(connection, pragmas))
     event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
+def _configure_sqlite(dbapi_connection, pragmas: tuple[str, ...]) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, see _begin_sqlite
     cursor = dbapi_connection.cursor()
-    for pragma in _SQLITE_PRAGMAS:
+    for pragma in pragmas:
         cursor.execute(pragma)
     cursor.close()
 

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import yaml
 from argon2 import PasswordHasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from governance.models import Person, Programme
+from governance.groups import add_membership, create_group
+from governance.models import Group, Person, Programme
 from governance.organisations import create_area, create_organisation, create_target_group
+from governance.people import create_person
 from governance.programmes import add_focus, create_programme
 from workspace.auth import create_account
 from workspace.metadata import metadata
@@ -42,14 +44,22 @@ def is_empty(db: Session) -> bool:
 
 
 def wipe(db: Session) -> None:
-    """Delete every row of every table (children first); the schema stays as migrated."""
+    """Delete every row of every table; the schema stays as migrated.
+
+    Nullable references are cleared first, which dissolves self-references (group → parent) and
+    cycles (agenda item ↔ decision); then tables go children first.
+    """
+    for table in metadata.sorted_tables:
+        nullable = {key.parent.name: None for key in table.foreign_keys if key.parent.nullable}
+        if nullable:
+            db.execute(update(table).values(nullable))
     for table in reversed(metadata.sorted_tables):
         db.execute(delete(table))
 
 
 def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
     seed = read_seed()
-    _load_programme(db, seed["programme"])
+    programme = _load_programme(db, seed["programme"])
     areas = {name: create_area(db, name) for name in seed["areas"]}
     for name in seed["target_groups"]:
         create_target_group(db, name)
@@ -57,13 +67,46 @@ def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
         create_organisation(db, item["name"], item["kind"], areas.get(item.get("area")), item.get("role", ""))
     password_hash = hasher.hash(DEMO_PASSWORD)
     logins = demo_logins(seed)
-    for login in logins:
-        create_account(db, login.person, login.email, password_hash=password_hash,
-                       is_coordinator=login.role == "coordinator")
+    people = {
+        login.person: create_account(db, login.person, login.email, password_hash=password_hash,
+                                     is_coordinator=login.role == "coordinator").person
+        for login in logins
+    }
+    groups = _load_groups(db, seed["groups"], programme, people)
+    for login in seed["demo_logins"]:
+        for group_name, role in login["groups"].items():
+            _join(db, groups[group_name], people[login["person"]], role.replace("-", "_"))
     return logins
 
 
-def _load_programme(db: Session, facts: dict) -> None:
+def _load_programme(db: Session, facts: dict) -> Programme:
     programme = create_programme(db, facts["name"], facts["start"], facts["end"], facts["core_target_group"])
     for focus in facts["focuses"]:
         add_focus(db, programme, focus["number"], focus["title"])
+    return programme
+
+
+def _load_groups(db: Session, facts: list[dict], programme: Programme, people: dict[str, Person]) -> dict:
+    """The groups in seed order (parents first) with their listed members; "(Vorsitz)" marks the chair."""
+    focuses = {focus.number: focus for focus in programme.focuses}
+    groups: dict[str, Group] = {}
+    for item in facts:
+        groups[item["name"]] = group = create_group(
+            db, item["name"], item["code"], item["level"], groups.get(item.get("parent")),
+            item.get("purpose", ""), focuses.get(item.get("focus")),
+        )
+        for entry in item.get("members", []):
+            name = entry.removesuffix(" (Vorsitz)")
+            if name not in people:
+                people[name] = create_person(db, name)
+            _join(db, group, people[name], "chair" if name != entry else "member")
+    return groups
+
+
+def _join(db: Session, group: Group, person: Person, role: str) -> None:
+    """Add the membership, or set the role where the person is already listed (demo logins win)."""
+    existing = next((m for m in group.memberships if m.person_id == person.id), None)
+    if existing is None:
+        add_membership(db, group, person, role)
+    else:
+        existing.role = role

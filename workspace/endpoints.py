@@ -29,6 +29,7 @@ from workspace.rendering import Renderer
 from workspace.settings import LANGUAGES, Settings
 
 LANGUAGE_COOKIE = "werkstadt_language"
+URL_SAFE = ":/%#?=@[]!$&'()*+,;"  # what Starlette's RedirectResponse leaves unquoted
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,8 @@ class Call:
         return str(self.request.app.url_path_for(name, **params))
 
     def redirect(self, url: str) -> Response:
-        if self.is_htmx:
-            return Response(status_code=204, headers={"HX-Redirect": url})
+        if self.is_htmx:  # a full page load, so that flash messages show
+            return Response(status_code=204, headers={"HX-Redirect": quote(url, safe=URL_SAFE)})
         return RedirectResponse(url, status_code=303)
 
     def render(self, template: str, status: int = 200, block: str | None = None, **context) -> HTMLResponse:
@@ -187,10 +188,13 @@ def _handle(request: Request, handler, access: Access, form: Form) -> Response:
 
 
 def _respond(call: Call, handler, access: Access) -> Response:
-    secret = call.settings.secret_key
+    settings = call.settings
     if call.request.method in UNSAFE_METHODS:
         token = call.visitor.token if call.visitor.sent_token else None
-        if not csrf_passes(call.request, call.form, secret, token):
+        if not csrf_passes(call.request, call.form, settings.secret_key, settings.base_url, token):
+            if _session_expired(call):
+                call.flash("session_expired")
+                return _to_login(call)
             return error_response(call, 403, "csrf")
     if not access.allows(call.account):
         if call.account is None:
@@ -207,8 +211,15 @@ def _respond(call: Call, handler, access: Access) -> Response:
         return error_response(call, 422)
 
 
+def _session_expired(call: Call) -> bool:
+    """The browser still sends a session that has ended (expired, logged out elsewhere, deactivated)."""
+    sent = call.request.cookies.get(sessions.COOKIE, "")
+    return sent.startswith(sessions.SESSION_PREFIX) and call.visitor.session is None
+
+
 def _to_login(call: Call) -> Response:
-    target = call.url("login") + "?next=" + quote(call.request.url.path)
+    back = call.request.url.path if call.request.method == "GET" else "/"
+    target = call.url("login") + "?next=" + quote(back)
     if call.is_htmx:
         return Response(status_code=401, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -216,6 +227,14 @@ def _to_login(call: Call) -> Response:
 
 def error_response(call: Call, status: int, reason: str = "") -> HTMLResponse:
     return call.render(f"errors/{status}.html", status=status, reason=reason)
+
+
+def router_error(request: Request, status: int) -> Response:
+    """A German error page for what the router refused (unknown path, wrong method), for this visitor."""
+    services: Services = request.app.state.services
+    with services.database.session(write=False) as db:
+        call = Call(request, services, db, find_visitor(db, services.settings, request), Form())
+        return _finish(call, error_response(call, status))
 
 
 def _after_commit(services: Services, db: Session) -> BackgroundTask | None:

@@ -6,6 +6,7 @@ COOKIE = "werkstadt_flash"
 MESSAGES = {
     "logged_in": N_("Sie sind angemeldet."),
     "logged_out": N_("Sie sind abgemeldet."),
+    "session_expired": N_("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."),
     "password_changed": N_("Ihr Passwort wurde geändert. Andere Sitzungen wurden beendet."),
     "language_changed": N_("Die Sprache wurde umgestellt."),
     "invitation_sent": N_("Die Einladung wurde verschickt."),

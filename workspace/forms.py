@@ -1,5 +1,8 @@
 """Form bodies decoded strictly, and field values checked into errors shown next to each field."""
 
+import re
+from collections.abc import Collection
+from datetime import date
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import Request
@@ -30,6 +33,34 @@ class Form(dict[str, str]):
             self.add_error(DomainError(name, N_("Die Eingabe ist zu lang (höchstens %(max)s Zeichen)."), max=max_length))
         return value
 
+    def date(self, name: str, required: str | None = None) -> date | None:
+        """An <input type=date> value (YYYY-MM-DD); empty gives None unless `required`."""
+        value = self.text(name, 10, required)
+        if not value or name in self.errors:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.add_error(DomainError(name, N_("Bitte geben Sie ein gültiges Datum an.")))
+            return None
+
+    def choice(self, name: str, choices: Collection[str], default: str | None = None) -> str:
+        """One of `choices`; anything else is an error on the field (a tampered or stale form)."""
+        value = self.get(name, default or "")
+        if value not in choices and name not in self.errors:
+            self.add_error(DomainError(name, N_("Bitte wählen Sie einen der angebotenen Werte.")))
+        return value
+
+    def integer(self, name: str) -> int | None:
+        """A whole number (e.g. an id from a select); empty gives None."""
+        value = self.text(name, 20)
+        if not value or name in self.errors:
+            return None
+        if not value.lstrip("-").isdigit():
+            self.add_error(DomainError(name, N_("Bitte geben Sie eine ganze Zahl an.")))
+            return None
+        return int(value)
+
     def secret(self, name: str, required: str) -> str:
         """A password exactly as typed (spaces count); its length is the domain's to judge."""
         value = self.get(name, "")
@@ -42,12 +73,17 @@ async def read_form(request: Request) -> Form:
     """Parse a urlencoded body; a value that is not UTF-8 becomes an error on its field, not a guess."""
     if "application/x-www-form-urlencoded" not in request.headers.get("content-type", ""):
         return Form()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:  # refused before reading it
+        return _too_large()
     body = await request.body()
-    if len(body) > MAX_BODY:
-        form = Form()
-        form.add_error(DomainError("form", N_("Die Eingabe ist zu groß.")))
-        return form
-    return parse_urlencoded(body)
+    return _too_large() if len(body) > MAX_BODY else parse_urlencoded(body)
+
+
+def _too_large() -> Form:
+    form = Form()
+    form.add_error(DomainError("form", N_("Die Eingabe ist zu groß.")))
+    return form
 
 
 def parse_urlencoded(body: bytes) -> Form:
@@ -65,7 +101,15 @@ def parse_urlencoded(body: bytes) -> Form:
         except UnicodeDecodeError:
             form[name] = ""
             form.add_error(DomainError(name, N_("Die Eingabe enthält ungültige Zeichen (kein UTF-8).")))
+            continue
+        if _CONTROL.search(form[name]):
+            form[name] = _CONTROL.sub("", form[name])
+            form.add_error(DomainError(name, N_("Die Eingabe enthält unzulässige Steuerzeichen.")))
     return form
+
+
+# Control characters other than tab and line breaks (a NUL byte would even break PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _decode(raw: bytes) -> str:

@@ -73,18 +73,27 @@ def send_smtp(smtp_url: str, message: EmailMessage) -> None:
 
 
 def deliver_mails(database: Database, settings: Settings, mail_ids: list[int]) -> None:
-    """Send the given queued mails, each marked sent or failed in its own transaction."""
+    """Send the given queued mails; no transaction is open while talking to the SMTP server."""
     for mail_id in mail_ids:
-        with database.transaction() as db:
+        with database.session(write=False) as db:
             mail = db.get(Mail, mail_id)
-            if mail is None or mail.state != "queued":
-                continue
-            mail.attempts += 1
-            try:
-                send_smtp(settings.smtp_url, as_email_message(mail, settings.mail_from))
-            except (OSError, smtplib.SMTPException) as error:
-                mail.state, mail.last_error = "failed", f"{type(error).__name__}: {error}"
-                log.warning("mail %s to %s failed: %s", mail.id, mail.recipient, mail.last_error)
-            else:
-                mail.state, mail.sent_at = "sent", utcnow()
-                log.info("mail %s sent to %s", mail.id, mail.recipient)
+            message = as_email_message(mail, settings.mail_from) if mail and mail.state == "queued" else None
+        if message is None:
+            continue
+        try:
+            send_smtp(settings.smtp_url, message)
+        except (OSError, smtplib.SMTPException) as error:
+            _record_delivery(database, mail_id, "failed", f"{type(error).__name__}: {error}")
+        else:
+            _record_delivery(database, mail_id, "sent")
+
+
+def _record_delivery(database: Database, mail_id: int, state: str, error: str | None = None) -> None:
+    with database.transaction() as db:
+        mail = db.get(Mail, mail_id)
+        mail.attempts += 1
+        mail.state, mail.last_error = state, error
+        if state == "sent":
+            mail.sent_at = utcnow()
+    log.log(logging.INFO if state == "sent" else logging.WARNING, "mail %s to %s: %s %s",
+            mail_id, mail.recipient, state, error or "")

@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.base import Base, utcnow
+from governance.base import Base, one_of, utcnow
 from governance.models import Person
 
-LINK_PURPOSES = ("invitation", "password_reset")
+LINK_PURPOSES = ("invitation",)
 MAIL_STATES = ("queued", "sent", "failed")
 
 
@@ -58,7 +58,7 @@ class LoginLink(Base):
     """A random, single-use, expiring link sent by mail (invitation, password reset)."""
 
     __tablename__ = "login_link"
-    __table_args__ = (CheckConstraint(f"purpose IN {LINK_PURPOSES!r}", name="purpose"),)
+    __table_args__ = (one_of("purpose", LINK_PURPOSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
@@ -75,7 +75,7 @@ class Mail(Base):
     """An outgoing mail, written in the transaction that causes it and sent after the commit."""
 
     __tablename__ = "mail"
-    __table_args__ = (CheckConstraint(f"state IN {MAIL_STATES!r}", name="state"),)
+    __table_args__ = (one_of("state", MAIL_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

@@ -44,6 +44,7 @@ def _environment(templates_dir: Path, language: str) -> Environment:
         date=lambda value, style="medium": _format_date(value, style, language),
         datetime=lambda value, style="medium": _format_datetime(value, style, language),
         error=lambda error: error_text(language, error),
+        options=lambda rows, label="name": [(str(row.id), getattr(row, label)) for row in rows],
     )
     return environment
 

@@ -20,6 +20,7 @@ ENVIRONMENT = {
     "SMTP_URL": "smtp://, smtp+starttls:// or smtps://user:password@host:port; unset: local outbox",
     "MAIL_FROM": "sender address of the mails; default Werkstadt <werkstadt@localhost>",
     "WERKSTADT_LANGUAGE": "default UI language, de or en",
+    "FORWARDED_ALLOW_IPS": "addresses of trusted reverse proxies whose X-Forwarded-For is believed",
     "HOST": "address `werkstadt serve` listens on; default 127.0.0.1",
     "PORT": "port `werkstadt serve` listens on; default 8000",
 }
@@ -40,6 +41,7 @@ class Settings:
     language: str = "de"
     host: str = "127.0.0.1"
     port: int = 8000
+    forwarded_allow_ips: str | None = None
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     def __post_init__(self) -> None:
@@ -56,16 +58,18 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("WERKSTADT_DATA") or ROOT / "var").resolve()
+        host, port = env.get("HOST") or "127.0.0.1", _port(env.get("PORT") or "8000")
         return cls(
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'werkstadt.db'}",
             secret_key=env.get("SECRET_KEY") or stored_secret_key(data_dir),
-            base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            base_url=(env.get("BASE_URL") or f"http://{host}:{port}").rstrip("/"),
             smtp_url=env.get("SMTP_URL") or None,
             mail_from=env.get("MAIL_FROM") or "Werkstadt <werkstadt@localhost>",
             language=env.get("WERKSTADT_LANGUAGE") or "de",
-            host=env.get("HOST") or "127.0.0.1",
-            port=_port(env.get("PORT") or "8000"),
+            host=host,
+            port=port,
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
         )
 
 

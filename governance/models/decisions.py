@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.base import Base, utcnow
+from governance.base import Base, one_of, utcnow
 from governance.models.groups import Group
 from governance.models.meetings import AgendaItem, Meeting
 from governance.models.people import Person
@@ -30,7 +30,7 @@ class Decision(Base):
     __tablename__ = "decision"
     __table_args__ = (
         UniqueConstraint("group_id", "year", "sequence"),
-        CheckConstraint(f"status IN {DECISION_STATES!r}", name="status"),
+        one_of("status", DECISION_STATES),
         CheckConstraint("(group_id IS NULL) <> (external_body IS NULL)", name="taken_by"),
         CheckConstraint(
             "(votes_yes IS NULL OR votes_yes >= 0) AND (votes_no IS NULL OR votes_no >= 0)"
@@ -70,7 +70,7 @@ class Task(Base):
     """An action item: who does what by when, and where it came from (an agenda item or a decision)."""
 
     __tablename__ = "task"
-    __table_args__ = (CheckConstraint(f"status IN {TASK_STATES!r}", name="status"),)
+    __table_args__ = (one_of("status", TASK_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -87,3 +87,6 @@ class Task(Base):
     group: Mapped[Group | None] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship()
     decision: Mapped[Decision | None] = relationship()
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status != "done" and self.due_on is not None and self.due_on < today

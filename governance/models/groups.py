@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.base import Base, utcnow
+from governance.base import Base, one_of, utcnow
 from governance.models.organisations import Organisation
 from governance.models.people import Person
 from governance.models.programmes import Focus
@@ -19,7 +19,7 @@ MANAGING_ROLES = frozenset({"chair", "deputy", "minute_taker"})
 
 class Group(Base):
     __tablename__ = "group"
-    __table_args__ = (CheckConstraint(f"level IN {LEVELS!r}", name="level"),)
+    __table_args__ = (one_of("level", LEVELS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -43,7 +43,7 @@ class Membership(Base):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("group_id", "person_id"),
-        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        one_of("role", ROLES),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period"),
     )
 

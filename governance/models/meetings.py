@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.base import Base, utcnow
+from governance.base import Base, one_of, utcnow
 from governance.models.groups import Group
 from governance.models.people import Person
 
@@ -22,7 +22,7 @@ MAX_DURATION = 24 * 60
 class Meeting(Base):
     __tablename__ = "meeting"
     __table_args__ = (
-        CheckConstraint(f"status IN {MEETING_STATES!r}", name="status"),
+        one_of("status", MEETING_STATES),
         CheckConstraint("planned_end_at IS NULL OR planned_end_at > starts_at", name="planned_end"),
     )
 
@@ -54,7 +54,7 @@ class AgendaItem(Base):
 
     __tablename__ = "agenda_item"
     __table_args__ = (
-        CheckConstraint(f"kind IN {AGENDA_KINDS!r}", name="kind"),
+        one_of("kind", AGENDA_KINDS),
         CheckConstraint(f"duration_minutes > 0 AND duration_minutes <= {MAX_DURATION}", name="duration"),
     )
 
@@ -97,7 +97,7 @@ class Attendance(Base):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id"),
-        CheckConstraint(f"state IN {ATTENDANCE_STATES!r}", name="state"),
+        one_of("state", ATTENDANCE_STATES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

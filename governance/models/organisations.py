@@ -3,7 +3,7 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.base import Base
+from governance.base import Base, one_of
 
 ORGANISATION_KINDS = ("administration", "association", "daycare", "youth", "council", "funder", "other")
 
@@ -33,7 +33,7 @@ class Organisation(Base):
 
     __tablename__ = "organisation"
     __table_args__ = (
-        CheckConstraint(f"kind IN {ORGANISATION_KINDS!r}", name="kind"),
+        one_of("kind", ORGANISATION_KINDS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

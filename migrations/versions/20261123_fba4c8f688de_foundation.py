@@ -128,7 +128,7 @@ def upgrade() -> None:
     sa.Column('created_at', governance.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', governance.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('used_at', governance.base.UtcDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("purpose IN ('invitation', 'password_reset')", name=op.f('ck_login_link_purpose')),
+    sa.CheckConstraint("purpose IN ('invitation')", name=op.f('ck_login_link_purpose')),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_login_link_account_id_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_link')),
     sa.UniqueConstraint('token_digest', name=op.f('uq_login_link_token_digest'))

@@ -37,18 +37,11 @@ def smtp_server():
 
 
 @pytest.fixture
-def client_with_smtp(tmp_path, database_file, smtp_server, coordinator):
-    from conftest import make_settings
-    from starlette.testclient import TestClient
-
-    from workspace.app import create_app
-
+def client_with_smtp(client_with, smtp_server, coordinator):
     inbox, url = smtp_server
-    app = create_app(make_settings(tmp_path, database_file, smtp_url=url))
-    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
-        log_in(client, coordinator.person.email)
-        yield client, inbox
-    app.state.services.database.dispose()
+    client = client_with(smtp_url=url)
+    log_in(client, coordinator.person.email)
+    return client, inbox
 
 
 def invite(client, **fields):
@@ -128,10 +121,8 @@ def test_invite_refuses_an_unknown_role(as_coordinator):
     assert field_error(page(response), "role") == "Diese Rolle gibt es nicht."
 
 
-def test_deactivation_ends_the_members_sessions(as_coordinator, app, member, database):
-    from starlette.testclient import TestClient
-
-    member_client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+def test_deactivation_ends_the_members_sessions(as_coordinator, other_client, member, database):
+    member_client = other_client
     log_in(member_client, member.person.email)
     token = csrf_of(as_coordinator, "/admin/users")
     response = as_coordinator.post(f"/admin/users/{member.id}/deactivate", data={"csrf_token": token})
@@ -143,27 +134,58 @@ def test_deactivation_ends_the_members_sessions(as_coordinator, app, member, dat
         assert db.get(Account, member.id).is_active is False
 
 
-def test_reactivated_member_can_log_in_again(as_coordinator, app, member):
-    from starlette.testclient import TestClient
-
+def test_reactivated_member_can_log_in_again(as_coordinator, other_client, member):
     token = csrf_of(as_coordinator, "/admin/users")
     as_coordinator.post(f"/admin/users/{member.id}/deactivate", data={"csrf_token": token})
     as_coordinator.post(f"/admin/users/{member.id}/activate", data={"csrf_token": token})
-    other = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    assert log_in(other, member.person.email, PASSWORD).status_code == 303
+    assert log_in(other_client, member.person.email, PASSWORD).status_code == 303
+    assert text_of(page(other_client.get("/")), "h1") == "Guten Tag, Mira Mitglied"
 
 
-def test_coordinator_cannot_deactivate_themselves(as_coordinator, coordinator):
+def test_coordinator_cannot_deactivate_themselves(as_coordinator, coordinator, database):
     token = csrf_of(as_coordinator, "/admin/users")
     response = as_coordinator.post(f"/admin/users/{coordinator.id}/deactivate", data={"csrf_token": token})
     assert response.status_code == 403
-    assert as_coordinator.get("/admin/users").status_code == 200
+    assert text_of(page(response), "h1") == "Kein Zugriff"
+    with database.session(write=False) as db:
+        assert db.get(Account, coordinator.id).is_active is True
 
 
-def test_unknown_account_is_404(as_coordinator):
+def test_unknown_or_absurd_ids_are_404(as_coordinator):
     token = csrf_of(as_coordinator, "/admin/users")
-    assert as_coordinator.post("/admin/users/999/deactivate", data={"csrf_token": token}).status_code == 404
-    assert as_coordinator.get("/admin/outbox/999").status_code == 404
+    for response in (as_coordinator.post("/admin/users/999/deactivate", data={"csrf_token": token}),
+                     as_coordinator.get("/admin/outbox/999"),
+                     as_coordinator.get("/admin/outbox/99999999999999999999999999")):
+        assert response.status_code == 404
+        assert text_of(page(response), "h1") == "Seite nicht gefunden"
+
+
+def test_invitation_can_be_sent_again_and_the_old_link_stops_working(as_coordinator, database):
+    invite(as_coordinator)
+    first_link = _links_in_outbox(database)[0]
+    with database.session(write=False) as db:
+        paula = db.scalars(select(Account).order_by(Account.id.desc())).first()
+    token = csrf_of(as_coordinator, "/admin/users")
+    response = as_coordinator.post(f"/admin/users/{paula.id}/invitation", data={"csrf_token": token})
+    assert response.status_code == 303
+    old, new = _links_in_outbox(database)
+    assert old == first_link and new != old
+    assert as_coordinator.get(old).status_code == 404
+    assert text_of(page(as_coordinator.get(new)), "h1") == "Willkommen, Paula Planer"
+
+
+def test_invitation_of_a_deactivated_account_does_not_work(as_coordinator, database):
+    invite(as_coordinator)
+    [link] = _links_in_outbox(database)
+    with database.transaction() as db:
+        db.scalars(select(Account).order_by(Account.id.desc())).first().is_active = False
+    assert as_coordinator.get(link).status_code == 404
+
+
+def _links_in_outbox(database) -> list[str]:
+    with database.session(write=False) as db:
+        bodies = db.scalars(select(Mail.body_text).order_by(Mail.id))
+        return [re.search(r"http://testserver(/invitation/\S+)", body).group(1) for body in bodies]
 
 
 def test_expired_or_unknown_invitation_is_404(client):

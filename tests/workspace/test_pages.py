@@ -18,12 +18,13 @@ def test_layout_has_landmarks_and_skip_link(as_member):
 def test_navigation_names_the_areas_to_come(as_member):
     soup = page(as_member.get("/"))
     items = [" ".join(li.get_text().split()) for li in soup.select("nav[aria-label=Hauptnavigation] li")]
-    assert items == ["Übersicht", "Gremien (folgt)", "Sitzungen (folgt)", "Beschlüsse (folgt)",
+    assert items == ["Übersicht", "Gremien", "Sitzungen (folgt)", "Beschlüsse (folgt)",
                      "Meilensteine (folgt)", "Stadtteilkalender (folgt)", "Akteure"]
 
 
-def test_member_sees_no_admin_link_coordinator_does(as_member, client, coordinator):
+def test_member_sees_no_admin_link(as_member):
     assert page(as_member.get("/")).select_one("a[href='/admin/users']") is None
+    assert [a.get_text() for a in page(as_member.get("/")).select("nav[aria-label=Konto] a")] == ["Mira Mitglied"]
 
 
 def test_coordinator_sees_admin_link(as_coordinator):
@@ -62,18 +63,26 @@ def test_healthz_says_ok_while_the_database_answers(client):
     assert "set-cookie" not in response.headers
 
 
-def test_healthz_says_503_when_the_database_is_gone(tmp_path):
-    from conftest import make_settings
-    from starlette.testclient import TestClient
-
-    from workspace.app import create_app
-
+def test_healthz_says_503_when_the_database_is_gone(client_with, tmp_path):
     missing = tmp_path / "no-such-folder" / "sub"
-    app = create_app(make_settings(tmp_path, missing / "db.sqlite"))
+    client = client_with(database_url=f"sqlite:///{missing / 'db.sqlite'}")
     missing.rmdir()  # the engine created the folder; without it SQLite cannot open the file
-    with TestClient(app) as client:
-        response = client.get("/healthz")
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.text == "database unavailable"
+
+
+def test_healthz_says_503_on_an_unmigrated_database(client_with, tmp_path):
+    response = client_with(database_url=f"sqlite:///{tmp_path / 'empty.db'}").get("/healthz")
     assert response.status_code == 503
+
+
+def test_a_first_visit_to_an_unknown_page_gets_a_usable_language_switch(client):
+    response = client.get("/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response.headers["set-cookie"].startswith("werkstadt_session=a.")
+    token = page(response).select_one("footer input[name=csrf_token]")["value"]
+    switched = client.post("/language", data={"csrf_token": token, "language": "en", "next": "/login"})
+    assert switched.status_code == 303
 
 
 def test_language_switch_to_english_for_a_visitor(client):

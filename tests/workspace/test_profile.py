@@ -1,7 +1,5 @@
 """The profile: changing the password ends the other sessions; bad input stays in place."""
 
-from starlette.testclient import TestClient
-
 from support import PASSWORD, csrf_of, field_error, log_in, page, text_of
 
 
@@ -18,8 +16,8 @@ def test_profile_shows_name_email_and_role(as_member):
     assert facts == ["Mira Mitglied", "mitglied@example.org", "Mitglied"]
 
 
-def test_password_change_ends_other_sessions_but_not_this_one(as_member, app, member):
-    other = TestClient(app, base_url="http://testserver", follow_redirects=False)
+def test_password_change_ends_other_sessions_but_not_this_one(as_member, other_client, member):
+    other = other_client
     log_in(other, member.person.email)
     assert change(as_member).status_code == 303
     assert text_of(page(as_member.get("/profile")), ".flash") == (

@@ -61,11 +61,22 @@ def invite_user(call: Call) -> Response:
     if form.errors:
         block = "invite_form" if call.is_htmx else None
         return call.render("admin/users.html", status=422, block=block, accounts=_accounts(call))
+    _send_invitation(call, account, token)
+    return call.redirect(call.url("admin_users"))
+
+
+@endpoint(COORDINATOR)
+def reinvite_user(call: Call) -> Response:
+    account = _account(call)
+    _send_invitation(call, account, auth.new_invitation(call.db, call.settings.secret_key, account))
+    return call.redirect(call.url("admin_users"))
+
+
+def _send_invitation(call: Call, account: Account, token: str) -> None:
     link = call.settings.base_url + call.url("invitation", token=token)
-    queue_mail(call.db, call.services.renderer, language, account.person.email, "mail/invitation.txt",
+    queue_mail(call.db, call.services.renderer, account.language, account.person.email, "mail/invitation.txt",
                {"person": account.person, "inviter": call.account.person, "link": link})
     call.flash("invitation_sent")
-    return call.redirect(call.url("admin_users"))
 
 
 def _set_active(call: Call, is_active: bool) -> Response:
@@ -106,6 +117,7 @@ routes = [
     Route("/admin/users", invite_user, methods=["POST"], name="invite_user"),
     Route("/admin/users/{account_id:int}/deactivate", deactivate_user, methods=["POST"], name="deactivate_user"),
     Route("/admin/users/{account_id:int}/activate", activate_user, methods=["POST"], name="activate_user"),
+    Route("/admin/users/{account_id:int}/invitation", reinvite_user, methods=["POST"], name="reinvite_user"),
     Route("/admin/outbox", outbox, methods=["GET"], name="admin_outbox"),
     Route("/admin/outbox/{mail_id:int}", outbox_mail, methods=["GET"], name="admin_mail"),
 ]

@@ -1,7 +1,7 @@
 """The start page (dashboard), the directory of organisations, and the health check."""
 
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import NoResultFound, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -31,8 +31,8 @@ def healthz(request: Request) -> Response:
     """200 `ok` while the database answers, 503 otherwise; no session, no cookie, for load balancers."""
     try:
         with request.app.state.services.database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+            connection.execute(text("SELECT version_num FROM alembic_version")).one()
+    except (SQLAlchemyError, NoResultFound):
         return PlainTextResponse("database unavailable", status_code=503)
     return PlainTextResponse("ok")
 
