@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -177,14 +179,24 @@ def _handle(request: Request, handler, access: Access, form: Form) -> Response:
             db.rollback()
             raise
         if response.status_code < 400:
-            db.commit()
-            response.background = _after_commit(services, db)
+            response = _commit(call, response)
         else:
             db.rollback()
     for change in call.kept:
         with services.database.transaction() as own:
             change(own)
     return _finish(call, response)
+
+
+def _commit(call: Call, response: Response) -> Response:
+    """Commit; a unique or version clash with a concurrent request becomes a 409 page, not a 500."""
+    try:
+        call.db.commit()
+    except (IntegrityError, StaleDataError):
+        call.db.rollback()
+        return error_response(call, 409)
+    response.background = _after_commit(call.services, call.db)
+    return response
 
 
 def _respond(call: Call, handler, access: Access) -> Response:

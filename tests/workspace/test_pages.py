@@ -147,3 +147,23 @@ def test_an_internal_error_shows_a_german_page_and_no_details(app):
     assert text_of(soup, "h1") == "Interner Fehler"
     assert "geheimes Detail" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_clash_found_only_at_commit_is_a_409_page_not_a_500(app, as_member):
+    """Say two requests create the same unique row at once: the later commit fails, the page says why."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from governance.models import Area
+    from workspace.access import MEMBER
+    from workspace.endpoints import endpoint
+
+    @endpoint(MEMBER)
+    def add_twice(call):
+        call.db.add_all([Area(name="Löbstedt", slug="a"), Area(name="Löbstedt", slug="b")])
+        return PlainTextResponse("gespeichert")
+
+    app.router.routes.append(Route("/doppelt", add_twice, methods=["POST"]))
+    response = as_member.post("/doppelt", data={"csrf_token": csrf_of(as_member, "/profile")})
+    assert response.status_code == 409
+    assert text_of(page(response), "h1") == "Gleichzeitige Änderung"
