@@ -16,7 +16,7 @@ from workspace.db import Database
 from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
-from workspace.routes import account, admin, groups, pages
+from workspace.routes import account, admin, decisions, groups, meetings, pages, tasks
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *account.routes,
             *admin.routes,
             *groups.routes,
+            *decisions.routes,
+            *tasks.routes,
+            *meetings.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

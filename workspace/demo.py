@@ -14,6 +14,7 @@ from governance.organisations import create_area, create_organisation, create_ta
 from governance.people import create_person
 from governance.programmes import add_focus, create_programme
 from workspace.auth import create_account
+from workspace.demo_governance import load_governance
 from workspace.metadata import metadata
 
 SEED = Path(__file__).with_name("demo.yaml")
@@ -46,11 +47,12 @@ def is_empty(db: Session) -> bool:
 def wipe(db: Session) -> None:
     """Delete every row of every table; the schema stays as migrated.
 
-    Nullable references are cleared first, which dissolves self-references (group → parent) and
-    cycles (agenda item ↔ decision); then tables go children first.
+    Self-references (group → parent) and the one cycle (agenda item ↔ decision) are cleared first;
+    then tables go children first.
     """
     for table in metadata.sorted_tables:
-        nullable = {key.parent.name: None for key in table.foreign_keys if key.parent.nullable}
+        nullable = {key.parent.name: None for key in table.foreign_keys
+                    if key.column.table is table or key.constraint.use_alter}
         if nullable:
             db.execute(update(table).values(nullable))
     for table in reversed(metadata.sorted_tables):
@@ -76,6 +78,8 @@ def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
     for login in seed["demo_logins"]:
         for group_name, role in login["groups"].items():
             _join(db, groups[group_name], people[login["person"]], role.replace("-", "_"))
+    coordinator = next(people[login.person] for login in logins if login.role == "coordinator")
+    load_governance(db, seed, groups, coordinator, people)
     return logins
 
 

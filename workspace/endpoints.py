@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from governance.errors import DomainError, NotAllowed, NotFound
+from governance.errors import Conflict, DomainError, NotAllowed, NotFound
 from governance.permissions import Actor, actor_for
 from governance.times import today
 from workspace import flash, sessions
@@ -218,6 +218,8 @@ def _respond(call: Call, handler, access: Access) -> Response:
         return error_response(call, 404)
     except NotAllowed:
         return error_response(call, 403)
+    except (Conflict, StaleDataError):  # edit forms show both versions themselves; this is the safety net
+        return error_response(call, 409)
     except DomainError as error:
         call.form.add_error(error)
         return error_response(call, 422)

@@ -13,6 +13,20 @@ MESSAGES = {
     "invitation_accepted": N_("Willkommen! Ihr Passwort ist gesetzt."),
     "account_deactivated": N_("Das Konto wurde deaktiviert."),
     "account_activated": N_("Das Konto wurde wieder aktiviert."),
+    "meeting_scheduled": N_("Die Sitzung ist angelegt."),
+    "meeting_updated": N_("Die Sitzung ist gespeichert."),
+    "meeting_status_changed": N_("Der Status der Sitzung ist geändert."),
+    "agenda_template_saved": N_("Die Tagesordnung ist als Vorlage gespeichert."),
+    "minutes_approved": N_("Das Protokoll ist genehmigt."),
+    "minutes_corrected": N_("Die Berichtigung ist festgehalten."),
+    "decision_recorded": N_("Der Beschluss ist erfasst."),
+    "decision_saved": N_("Der Beschluss ist gespeichert."),
+    "status_changed": N_("Der Status ist geändert."),
+    "decision_escalated": N_("Der Beschluss ist an die übergeordnete Gruppe weitergegeben."),
+    "agenda_item_escalated": N_("Der Tagesordnungspunkt ist an die übergeordnete Gruppe weitergegeben."),
+    "task_created": N_("Die Aufgabe ist angelegt."),
+    "task_saved": N_("Die Aufgabe ist gespeichert."),
+    "task_status_changed": N_("Der Status der Aufgabe ist geändert."),
 }
 
 

@@ -2,14 +2,17 @@
 
 import re
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime, time
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import Request
 
 from governance.errors import N_, DomainError
+from governance.times import from_berlin
 
 MAX_BODY = 1_000_000
+_DATETIME_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
+_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 
 
 class Form(dict[str, str]):
@@ -44,6 +47,32 @@ class Form(dict[str, str]):
             self.add_error(DomainError(name, N_("Bitte geben Sie ein gültiges Datum an.")))
             return None
 
+    def instant(self, name: str, required: str | None = None) -> datetime | None:
+        """An <input type=datetime-local> value read as Berlin wall time, as an aware UTC instant."""
+        value = self.text(name, 19, required)
+        if not value or name in self.errors:
+            return None
+        try:
+            if not _DATETIME_LOCAL.fullmatch(value):
+                raise ValueError(value)
+            return from_berlin(datetime.fromisoformat(value))
+        except (ValueError, OverflowError):  # OverflowError: year 1 in Berlin is year 0 in UTC
+            self.add_error(DomainError(name, N_("Bitte geben Sie Datum und Uhrzeit an (TT.MM.JJJJ, HH:MM).")))
+            return None
+
+    def clock(self, name: str) -> time | None:
+        """An <input type=time> value (HH:MM); empty gives None."""
+        value = self.text(name, 8)
+        if not value or name in self.errors:
+            return None
+        try:
+            if not _TIME.fullmatch(value):
+                raise ValueError(value)
+            return time.fromisoformat(value)
+        except ValueError:
+            self.add_error(DomainError(name, N_("Bitte geben Sie eine Uhrzeit an (HH:MM).")))
+            return None
+
     def choice(self, name: str, choices: Collection[str], default: str | None = None) -> str:
         """One of `choices`; anything else is an error on the field (a tampered or stale form)."""
         value = self.get(name, default or "")
@@ -56,7 +85,7 @@ class Form(dict[str, str]):
         value = self.text(name, 20)
         if not value or name in self.errors:
             return None
-        if not value.lstrip("-").isdigit():
+        if not re.fullmatch(r"-?[0-9]+", value):  # str.isdigit() also takes "²", which int() refuses
             self.add_error(DomainError(name, N_("Bitte geben Sie eine ganze Zahl an.")))
             return None
         return int(value)

@@ -14,6 +14,8 @@ from workspace.i18n import LANGUAGE_NAMES, error_text, translations
 from workspace.settings import LANGUAGES, ROOT
 
 TEMPLATES_DIR = ROOT / "templates"
+# English dates in the British way (23/11/2026, 24-hour clock), as the network is in Europe.
+BABEL_LOCALES = {"de": "de_DE", "en": "en_GB"}
 # Figures the texts quote, taken from where they are enforced so the two never drift apart.
 LIMITS = {"password_min": MIN_PASSWORD, "invitation_days": INVITATION_LIFETIME.days}
 
@@ -50,11 +52,14 @@ def _environment(templates_dir: Path, language: str) -> Environment:
 
 
 def _format_date(value: date | None, style: str, language: str) -> str:
-    return "" if value is None else format_date(value, style, locale=language)
+    """A date; for an instant, its date in Berlin (a UTC date can be a day off)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(BERLIN).date()
+    return "" if value is None else format_date(value, style, locale=BABEL_LOCALES[language])
 
 
 def _format_datetime(value: datetime | None, style: str, language: str) -> str:
     """Instants are shown in Europe/Berlin, whatever the server's zone."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(BERLIN), style, tzinfo=BERLIN, locale=language)
+    return format_datetime(value.astimezone(BERLIN), style, tzinfo=BERLIN, locale=BABEL_LOCALES[language])

@@ -56,6 +56,8 @@ class AgendaItem(Base):
     __table_args__ = (
         one_of("kind", AGENDA_KINDS),
         CheckConstraint(f"duration_minutes > 0 AND duration_minutes <= {MAX_DURATION}", name="duration"),
+        # Removed items are frequent; a reused id would hand their history (and links) to a new item.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

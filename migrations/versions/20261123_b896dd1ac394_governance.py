@@ -137,7 +137,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['presenter_id'], ['person.id'], name=op.f('fk_agenda_item_presenter_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['proposed_by_id'], ['person.id'], name=op.f('fk_agenda_item_proposed_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['referred_from_item_id'], ['agenda_item.id'], name=op.f('fk_agenda_item_referred_from_item_id_agenda_item'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_item_group_id'), ['group_id'], unique=False)
@@ -190,7 +191,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_decision_status'), ['status'], unique=False)
 
     # agenda_item -> decision closes a cycle (decision -> agenda_item), so it is added once both exist.
-    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+    with op.batch_alter_table('agenda_item', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_agenda_item_referred_from_decision_id_decision'), 'decision',
                                     ['referred_from_decision_id'], ['id'], ondelete='SET NULL')
 

@@ -61,6 +61,14 @@ def live_server(tmp_path: Path, demo_file: Path) -> Iterator[str]:
     assert not thread.is_alive(), "the live server did not stop"
 
 
+@pytest.fixture
+def live_database(live_server: str, tmp_path: Path) -> Iterator[Database]:
+    """The database the live server serves, for tests that add what they need through domain operations."""
+    database = Database(f"sqlite:///{tmp_path / 'werkstadt.db'}")
+    yield database
+    database.dispose()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless chromium for the whole run; a missing chromium fails the tests, it never skips them."""

@@ -10,12 +10,6 @@ from governance.people import create_person
 
 
 @pytest.fixture
-def db(database):
-    with database.transaction() as session:
-        yield session
-
-
-@pytest.fixture
 def levels(db):
     steering = create_group(db, "Steuerungsgruppe", "SG", "steering")
     planning = create_group(db, "Planungsgruppe", "PG", "planning", steering)

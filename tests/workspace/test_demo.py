@@ -46,3 +46,46 @@ def test_demo_slugs_follow_the_project_rule(database, demo):
         slugs = {group.name: group.slug for group in list_target_groups(db)}
     assert slugs["Senior*innen"] == "seniorinnen"
     assert slugs["Kinder (0–10 Jahre) und ihre Familien"] == "kinder-0-10-jahre-und-ihre-familien"
+
+
+def test_demo_shows_the_three_levels(client, demo):
+    log_in(client, "koordination@example.org", DEMO_PASSWORD)
+    soup = page(client.get("/groups"))
+    names = [a.get_text() for a in soup.select("ul.tree a")]
+    assert names == ["Steuerungsgruppe Präventionskette", "Planungsgruppe (Kernteam)", "AG Barrierearme Verwaltung",
+                     "AG Übergänge Kita – Grundschule", "Netzwerk Nord für Nord (Sozialraumgruppe Jena-Nord)"]
+
+
+def test_demo_kick_off_prints_its_timetable(client, demo, database):
+    from governance.models import Meeting
+
+    log_in(client, "koordination@example.org", DEMO_PASSWORD)
+    with database.session(write=False) as db:
+        kick_off = db.query(Meeting).filter_by(title="Kick-Off Präventionskette Jena").one()
+    soup = page(client.get(f"/meetings/{kick_off.id}/invitation"))
+    text = " ".join(soup.get_text().split())
+    starts = ["09:00", "09:15", "09:30", "10:00", "11:00", "11:15", "12:00", "13:00", "14:30", "15:15", "15:30", "16:00"]
+    positions = [text.index(start) for start in starts]
+    assert positions == sorted(positions)
+    assert "16:15" in text
+
+
+def test_demo_decisions_are_numbered_and_the_need_travels_up(client, demo, database):
+    from governance.models import AgendaItem, Decision
+
+    log_in(client, "koordination@example.org", DEMO_PASSWORD)
+    with database.session(write=False) as db:
+        numbers = sorted(number for (number,) in db.query(Decision.number).filter(Decision.group_id.isnot(None)))
+        need = db.query(Decision).filter(Decision.text.like("Bedarf eines Stadtteilbüros%")).one()
+        referred = db.query(AgendaItem).filter_by(referred_from_decision_id=need.id).one()
+        meeting_title = referred.meeting.title
+    assert numbers == ["NN-2024-001", "PG-2023-001"]
+    assert meeting_title == "Arbeitstreffen der Planungsgruppe"
+    soup = page(client.get(f"/decisions/{need.id}"))
+    assert "Arbeitstreffen der Planungsgruppe" in " ".join(soup.get_text().split())
+
+
+def test_demo_lists_the_city_councils_decisions(client, demo):
+    log_in(client, "steuerung@example.org", DEMO_PASSWORD)
+    text = " ".join(page(client.get("/decisions")).get_text().split())
+    assert "23/1825-BV" in text and "Gesunde Städte-Netzwerk" in text

@@ -11,14 +11,14 @@ def test_layout_has_landmarks_and_skip_link(as_member):
     assert skip["href"] == "#main" and text_of(soup, "a.skip-link") == "Zum Inhalt springen"
     assert soup.select_one("main#main") is not None
     assert soup.select_one("header") is not None and soup.select_one("footer") is not None
-    labels = [nav["aria-label"] for nav in soup.select("nav")]
+    labels = [nav["aria-label"] for nav in soup.select("header nav")]
     assert labels == ["Hauptnavigation", "Konto"]
 
 
 def test_navigation_names_the_areas_to_come(as_member):
     soup = page(as_member.get("/"))
     items = [" ".join(li.get_text().split()) for li in soup.select("nav[aria-label=Hauptnavigation] li")]
-    assert items == ["Übersicht", "Gremien", "Sitzungen (folgt)", "Beschlüsse (folgt)",
+    assert items == ["Übersicht", "Gremien", "Sitzungen", "Beschlüsse", "Meine Aufgaben",
                      "Meilensteine (folgt)", "Stadtteilkalender (folgt)", "Akteure"]
 
 

@@ -14,6 +14,7 @@ from governance.programmes import current_programme
 from governance.times import today
 from workspace.access import COORDINATOR, MEMBER
 from workspace.endpoints import Call, endpoint
+from workspace.submission import attempt, chosen
 
 
 @endpoint(MEMBER)
@@ -46,11 +47,7 @@ def new_group(call: Call) -> Response:
 @endpoint(COORDINATOR)
 def create_group(call: Call) -> Response:
     values = _group_values(call)
-    if not call.form.errors:
-        try:
-            group = ops.create_group(call.db, **values)
-        except DomainError as error:
-            call.form.add_error(error)
+    group = attempt(call, lambda: ops.create_group(call.db, **values))
     if call.form.errors:
         return _render_form(call, None, status=422)
     return call.redirect(call.url("group", slug=group.slug))
@@ -65,11 +62,7 @@ def edit_group(call: Call) -> Response:
 def update_group(call: Call) -> Response:
     group = ops.find_group(call.db, call.request.path_params["slug"])
     values = _group_values(call)
-    if not call.form.errors:
-        try:
-            ops.update_group(call.db, group, **values)
-        except DomainError as error:
-            call.form.add_error(error)
+    attempt(call, lambda: ops.update_group(call.db, group, **values))
     if call.form.errors:
         call.db.rollback()  # show the stored group, not the half-applied changes
         return _render_form(call, ops.find_group(call.db, group.slug), status=422)
@@ -88,40 +81,25 @@ def _group_values(call: Call) -> dict:
         "name": form.text("name", 200, N_("Bitte geben Sie einen Namen an.")),
         "code": form.text("code", ops.MAX_CODE, N_("Bitte geben Sie ein Kürzel an.")),
         "level": form.choice("level", LEVELS),
-        "parent": _optional(call, Group, "parent"),
+        "parent": chosen(call, Group, "parent"),
         "purpose": form.text("purpose", 2000),
-        "focus": _optional(call, Focus, "focus"),
+        "focus": chosen(call, Focus, "focus"),
     }
-
-
-def _optional(call: Call, model: type, field: str):
-    """The row a select names by id, None for the empty choice; an unknown id is an error on the field."""
-    row_id = call.form.integer(field)
-    if row_id is None:
-        return None
-    row = call.db.get(model, row_id)
-    if row is None:
-        call.form.add_error(DomainError(field, N_("Bitte wählen Sie einen der angebotenen Werte.")))
-    return row
 
 
 @endpoint(COORDINATOR)
 def add_member(call: Call) -> Response:
     group = ops.find_group(call.db, call.request.path_params["slug"])
     form = call.form
-    person = _optional(call, Person, "person")
+    person = chosen(call, Person, "person")
     new_name = form.text("new_person", MAX_NAME)
     role = form.choice("role", ROLES)
-    organisation = _optional(call, Organisation, "organisation")
+    organisation = chosen(call, Organisation, "organisation")
     starts_on, ends_on = form.date("starts_on"), form.date("ends_on")
     if person is None and not new_name and "person" not in form.errors:
         form.add_error(DomainError("person", N_("Bitte wählen Sie eine Person oder geben Sie einen Namen an.")))
-    if not form.errors:
-        try:
-            person = person or create_person(call.db, new_name)
-            ops.add_membership(call.db, group, person, role, organisation, starts_on, ends_on)
-        except DomainError as error:
-            form.add_error(error)
+    attempt(call, lambda: ops.add_membership(call.db, group, person or create_person(call.db, new_name), role,
+                                             organisation, starts_on, ends_on))
     if form.errors:
         return _render_group(call, group, status=422, block="members" if call.is_htmx else None)
     if call.is_htmx:

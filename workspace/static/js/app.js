@@ -1,7 +1,7 @@
 // Werkstadt's only script beyond htmx: kept in a file because the CSP forbids inline code.
 "use strict";
 
-// A failed htmx request (403, 404, 409, 500, network) is not swapped: say so instead of doing nothing.
+// A failed htmx request (403, 404, 500, network; 422 and 409 are swapped) says so instead of doing nothing.
 function showRequestError(detail) {
   const region = document.getElementById("request-error");
   if (!region) return;
