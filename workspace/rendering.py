@@ -7,6 +7,7 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
 
+from governance.milestone_status import standing
 from governance.times import BERLIN
 
 from workspace.auth import INVITATION_LIFETIME, MIN_PASSWORD
@@ -48,6 +49,7 @@ def _environment(templates_dir: Path, language: str) -> Environment:
         error=lambda error: error_text(language, error),
         options=lambda rows, label="name": [(str(row.id), getattr(row, label)) for row in rows],
     )
+    environment.globals["standing"] = standing
     return environment
 
 

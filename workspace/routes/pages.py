@@ -6,20 +6,24 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from governance.organisations import list_areas, list_organisations, list_target_groups
+from governance.base import utcnow
+from governance.dashboard import coordinator_dashboard, member_start_page
+from governance.organisations import list_organisations
 from governance.programmes import current_programme
+from governance.times import today
 from workspace.access import MEMBER, PUBLIC
 from workspace.endpoints import Call, endpoint
 
 
 @endpoint(MEMBER)
 def dashboard(call: Call) -> Response:
-    return call.render(
-        "dashboard.html",
-        programme=current_programme(call.db),
-        areas=list_areas(call.db),
-        target_groups=list_target_groups(call.db),
-    )
+    """The coordinator's dashboard of the whole programme; for everyone else, their groups' start page."""
+    now = utcnow()
+    if call.actor.is_coordinator:
+        board = coordinator_dashboard(call.db, today(), now)
+        return call.render("dashboard.html", board=board, today=today())
+    start = member_start_page(call.db, call.actor, today(), now)
+    return call.render("start.html", start=start, programme=current_programme(call.db), today=today())
 
 
 @endpoint(MEMBER)
