@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from governance.errors import N_, DomainError
 from governance.history import changed_fields, record_change
 from governance.meetings import MeetingDraft, check_version, next_meeting, schedule_meeting
-from governance.models import AgendaItem, AgendaTemplate, Group, Meeting, Person
+from governance.models import AgendaItem, AgendaTemplate, Decision, Group, Meeting, Person, Task
 from governance.models.meetings import AGENDA_KINDS, MAX_DURATION
 from governance.permissions import Actor, require
 
@@ -112,11 +112,17 @@ def _presenter_change(old: Person | None, new: Person | None) -> dict:
 
 
 def remove_agenda_item(db: Session, actor: Actor, item: AgendaItem) -> None:
-    """Remove an item (or reject a proposal); the meeting's history keeps who removed what."""
+    """Remove an item (or reject a proposal); the meeting's history keeps who removed what.
+
+    An item that others build on (its minutes, decisions, tasks, a copy carried over or given up)
+    stays: removing it would cut the links back to where they came from.
+    """
     require(actor.can_manage_group(item.group))
     meeting = item.meeting
     if meeting is not None:
         check_agenda_open(meeting)
+    _check_nothing_builds_on(db, item)
+    if meeting is not None:
         record_change(db, actor.person, "meeting", meeting.id, "updated", {"agenda_item": [item.title, None]})
     record_change(db, actor.person, "agenda_item", item.id, "deleted", {"title": [item.title, None]})
     db.delete(item)
@@ -124,6 +130,22 @@ def remove_agenda_item(db: Session, actor: Actor, item: AgendaItem) -> None:
     if meeting is not None:
         db.expire(meeting, ["agenda_items"])
         _renumber(db, agenda_of(meeting))
+
+
+def _check_nothing_builds_on(db: Session, item: AgendaItem) -> None:
+    if item.minutes:
+        raise DomainError("form", N_("Dieser Tagesordnungspunkt kann nicht entfernt werden: Zu ihm gibt es schon "
+                                     "ein Protokoll."))
+    if db.scalar(select(exists().where(Decision.agenda_item_id == item.id))):
+        raise DomainError("form", N_("Dieser Tagesordnungspunkt kann nicht entfernt werden: Zu ihm sind Beschlüsse "
+                                     "erfasst."))
+    if db.scalar(select(exists().where(Task.agenda_item_id == item.id))):
+        raise DomainError("form", N_("Dieser Tagesordnungspunkt kann nicht entfernt werden: Aus ihm folgen "
+                                     "Aufgaben."))
+    followed = or_(AgendaItem.carried_from_id == item.id, AgendaItem.referred_from_item_id == item.id)
+    if item.is_deferred or db.scalar(select(exists().where(followed))):
+        raise DomainError("form", N_("Dieser Tagesordnungspunkt kann nicht entfernt werden: Er wurde vertagt oder "
+                                     "weitergegeben, und der Verweis auf ihn bleibt erhalten."))
 
 
 def move_agenda_item(db: Session, actor: Actor, item: AgendaItem, direction: str) -> bool:
@@ -193,7 +215,8 @@ def proposals_for(db: Session, meeting: Meeting) -> list[AgendaItem]:
                         (AgendaItem.meeting_id == meeting.id) & AgendaItem.is_proposal))
              .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.presenter),
                       joinedload(AgendaItem.carried_from).joinedload(AgendaItem.meeting),
-                      joinedload(AgendaItem.referred_from_item).joinedload(AgendaItem.group))
+                      joinedload(AgendaItem.referred_from_item).joinedload(AgendaItem.group),
+                      joinedload(AgendaItem.referred_from_decision).joinedload(Decision.group))
              .order_by(AgendaItem.created_at, AgendaItem.id))
     return list(db.scalars(query))
 

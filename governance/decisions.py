@@ -305,6 +305,13 @@ def decisions_by_agenda_item(db: Session, meeting: Meeting) -> dict[int, list[De
     return decisions_on(db, select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id))
 
 
+def decisions_without_item(db: Session, meeting: Meeting) -> list[Decision]:
+    """The decisions recorded on a meeting but on none of its agenda items (its minutes list them apart)."""
+    query = (select(Decision).where(Decision.meeting_id == meeting.id, Decision.agenda_item_id.is_(None))
+             .options(joinedload(Decision.group), joinedload(Decision.responsible)).order_by(Decision.id))
+    return list(db.scalars(query))
+
+
 def decisions_on(db: Session, item_ids) -> dict[int, list[Decision]]:
     """Agenda item id → the decisions taken on it, in the order they were recorded."""
     query = (select(Decision).where(Decision.agenda_item_id.in_(item_ids))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from governance.errors import N_, Conflict, DomainError, NotFound
 from governance.history import changed_fields, record_change
-from governance.models import AgendaItem, Attendance, Group, Meeting
+from governance.models import AgendaItem, Attendance, Decision, Group, Meeting
 from governance.models.groups import MANAGING_ROLES
 from governance.models.meetings import MEETING_STATES
 from governance.permissions import Actor, require
@@ -22,6 +22,7 @@ MAX_LENGTH = timedelta(hours=24)
 OPEN_STATES = ("planned", "invited")
 EDITABLE = ("title", "starts_at", "planned_end_at", "place", "online_url")
 TOO_LONG = N_("Die Eingabe ist zu lang (höchstens %(max)s Zeichen).")
+MINUTES_APPROVED = N_("Das Protokoll ist genehmigt und kann nur noch berichtigt werden.")
 # Only web links: anything else (javascript:, data:) must never end up in an href.
 _WEB_LINK = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
@@ -57,6 +58,8 @@ def update_meeting(db: Session, actor: Actor, meeting: Meeting, draft: MeetingDr
                    expected_version: int | None) -> Meeting:
     """Change title, time or place; a form loaded before someone else's change gets a Conflict."""
     require(actor.can_manage_group(meeting.group))
+    check_minutes_draft(meeting, N_("Das Protokoll dieser Sitzung ist genehmigt; Titel, Zeit und Ort bleiben, "
+                                    "wie sie sind."))
     check_version(meeting, expected_version)
     for name, value in _checked(draft).items():
         setattr(meeting, name, value)
@@ -68,7 +71,9 @@ def update_meeting(db: Session, actor: Actor, meeting: Meeting, draft: MeetingDr
 
 
 def set_meeting_status(db: Session, actor: Actor, meeting: Meeting, status: str) -> Meeting:
+    """Invited, held or cancelled; once the minutes are approved, the meeting stays as it was held."""
     require(actor.can_manage_group(meeting.group))
+    check_minutes_draft(meeting, N_("Das Protokoll dieser Sitzung ist genehmigt; ihr Status bleibt, wie er ist."))
     if status not in MEETING_STATES:
         raise DomainError("status", N_("Diesen Status gibt es nicht."))
     if status != meeting.status:
@@ -83,6 +88,12 @@ def check_version(row: Meeting | AgendaItem, expected_version: int | None) -> No
     """Someone saved this row since the form was loaded: refuse, so that nobody overwrites unseen."""
     if expected_version != row.version_id:
         raise Conflict(row)
+
+
+def check_minutes_draft(meeting: Meeting, message: str = MINUTES_APPROVED) -> None:
+    """Approved minutes are final: what they record (the meeting, its attendance and minutes) stays."""
+    if meeting.minutes_approved_at is not None:
+        raise DomainError("form", message)
 
 
 def _checked(draft: MeetingDraft) -> dict:
@@ -123,7 +134,8 @@ def find_meeting(db: Session, meeting_id: int) -> Meeting:
         selectinload(Meeting.agenda_items).options(
             joinedload(AgendaItem.presenter), joinedload(AgendaItem.proposed_by),
             joinedload(AgendaItem.carried_from).joinedload(AgendaItem.meeting),
-            joinedload(AgendaItem.referred_from_item).joinedload(AgendaItem.group)),
+            joinedload(AgendaItem.referred_from_item).joinedload(AgendaItem.group),
+            joinedload(AgendaItem.referred_from_decision).joinedload(Decision.group)),
         selectinload(Meeting.attendances).joinedload(Attendance.person),
     )
     meeting = db.scalar(query)

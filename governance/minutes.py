@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from governance.base import utcnow
-from governance.errors import N_, DomainError
+from governance.errors import N_, Conflict, DomainError
 from governance.history import record_change
-from governance.meetings import check_version
+from governance.meetings import check_minutes_draft
 from governance.models import AgendaItem, Attendance, Meeting, Membership, MinutesCorrection, Person
 from governance.models.meetings import ATTENDANCE_STATES
 from governance.permissions import Actor, require
@@ -17,7 +17,6 @@ from governance.times import in_berlin
 
 MAX_MINUTES = 50_000
 MAX_CORRECTION = 5_000
-APPROVED = N_("Das Protokoll ist genehmigt und kann nur noch berichtigt werden.")
 
 
 @dataclass(frozen=True)
@@ -79,14 +78,19 @@ def _set_state(meeting: Meeting, attendance: Attendance | None, person: Person, 
     return old
 
 
-def write_minutes(db: Session, actor: Actor, item: AgendaItem, text: str, expected_version: int | None) -> AgendaItem:
-    """What was said and agreed on an item, while the minutes are a draft; a form loaded before
-    someone else's save gets a Conflict, so nobody overwrites what they have not seen."""
+def write_minutes(db: Session, actor: Actor, item: AgendaItem, text: str, loaded_text: str | None) -> AgendaItem:
+    """What was said and agreed on an item, while the minutes are a draft.
+
+    `loaded_text` is the minutes as the form showed them: when someone else saved other minutes
+    since, that is a Conflict, so nobody overwrites what they have not seen. The minutes text is
+    compared rather than the item's version, so that editing the item's title is no conflict.
+    """
     require(actor.can_manage_group(item.group))
     if item.meeting is None or item.is_proposal:
         raise DomainError("minutes", N_("Ein Vorschlag hat noch kein Protokoll."))
     check_minutes_draft(item.meeting)
-    check_version(item, expected_version)
+    if loaded_text is None or _lines(loaded_text).strip() != _lines(item.minutes).strip():
+        raise Conflict(item)
     text = text.strip()
     if len(text) > MAX_MINUTES:
         raise DomainError("minutes", N_("Die Eingabe ist zu lang (höchstens %(max)s Zeichen)."), max=MAX_MINUTES)
@@ -105,6 +109,9 @@ def approve_minutes(db: Session, actor: Actor, meeting: Meeting) -> Meeting:
         raise DomainError("form", N_("Das Protokoll ist bereits genehmigt."))
     if meeting.status == "cancelled":
         raise DomainError("form", N_("Eine abgesagte Sitzung hat kein Protokoll."))
+    if meeting.status != "held":
+        raise DomainError("form", N_("Das Protokoll wird erst genehmigt, wenn die Sitzung stattgefunden hat "
+                                     "(Status „stattgefunden“)."))
     meeting.minutes_approved_at, meeting.minutes_approved_by = utcnow(), actor.person
     db.flush()
     record_change(db, actor.person, "meeting", meeting.id, "approved")
@@ -139,6 +146,6 @@ def corrections_of(db: Session, meeting: Meeting) -> list[MinutesCorrection]:
     return list(db.scalars(query))
 
 
-def check_minutes_draft(meeting: Meeting) -> None:
-    if meeting.minutes_approved_at is not None:
-        raise DomainError("form", APPROVED)
+def _lines(text: str) -> str:
+    """Line breaks as one character: a browser sends CR LF for what was stored with LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -2,7 +2,8 @@
 
 The coordinator manages everything; a group's chair, deputy and minute-taker manage its meetings,
 minutes and decisions; members read their groups and propose agenda items; every logged-in person
-reads the steering group's adopted decisions.
+reads the steering group's adopted decisions and the whole milestone plan; the coordinator plans the
+milestones, and the managers of a milestone's responsible group move it along.
 """
 
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from governance.errors import NotAllowed
-from governance.models import Decision, Group, Membership, Person, Task
+from governance.models import Decision, Group, Membership, Milestone, Person, Task
 from governance.models.groups import MANAGING_ROLES
 
 PUBLIC_DECISION_STATES = frozenset({"adopted", "implemented"})
@@ -63,6 +64,11 @@ class Actor:
     def can_set_task_status(self, task: Task) -> bool:
         """The owner moves their own task along; the group's managers may too."""
         return task.owner_id == self.person.id or self.can_change_task(task)
+
+    def can_manage_milestone(self, milestone: Milestone) -> bool:
+        """Status, indicators and links: the coordinator, and the managers of the responsible group."""
+        return self.is_coordinator or (milestone.group_id is not None
+                                       and self.roles.get(milestone.group_id) in MANAGING_ROLES)
 
     def _in_group(self, task: Task, predicate) -> bool:
         return self.is_coordinator or (task.group is not None and predicate(task.group))

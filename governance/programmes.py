@@ -1,19 +1,23 @@
-"""Operations on the programme and its thematic focuses."""
+"""Operations on the programme: its period and thematic focuses, and extensions of its end."""
 
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from governance.errors import N_, DomainError
-from governance.models import Focus, Programme
+from governance.errors import N_, DomainError, NotFound
+from governance.models import Focus, Programme, ProgrammeExtension
+from governance.permissions import Actor, require
+
+MAX_REASON = 2_000
+END_BEFORE_START = N_("Das Programmende liegt vor dem Programmstart.")
 
 
 def create_programme(
     db: Session, name: str, starts_on: date, ends_on: date, core_target_group: str = ""
 ) -> Programme:
     if ends_on < starts_on:
-        raise DomainError("ends_on", N_("Das Programmende liegt vor dem Programmstart."))
+        raise DomainError("ends_on", END_BEFORE_START)
     programme = Programme(
         name=name, starts_on=starts_on, ends_on=ends_on, core_target_group=core_target_group
     )
@@ -33,3 +37,49 @@ def current_programme(db: Session) -> Programme | None:
     """The programme the workspace runs (the first one: one network, one programme)."""
     query = select(Programme).options(selectinload(Programme.focuses)).order_by(Programme.id)
     return db.scalars(query).first()
+
+
+def find_programme(db: Session) -> Programme:
+    """The current programme, for pages that make no sense without one."""
+    programme = current_programme(db)
+    if programme is None:
+        raise NotFound("programme")
+    return programme
+
+
+def extend_programme(db: Session, actor: Actor, programme: Programme, new_ends_on: date | None,
+                     reason: str) -> ProgrammeExtension:
+    """Move the end later (funding was extended), keeping the old date, the reason, who and when."""
+    require(actor.is_coordinator)
+    _check_extension(programme, new_ends_on, reason)
+    extension = ProgrammeExtension(programme_id=programme.id, old_ends_on=programme.ends_on,
+                                   new_ends_on=new_ends_on, reason=reason.strip(), extended_by_id=actor.person.id)
+    programme.ends_on = new_ends_on
+    db.add(extension)
+    db.flush()
+    return extension
+
+
+def _check_extension(programme: Programme, new_ends_on: date | None, reason: str) -> None:
+    if new_ends_on is None:
+        raise DomainError("ends_on", N_("Bitte geben Sie das neue Programmende an."))
+    if new_ends_on < programme.starts_on:
+        raise DomainError("ends_on", END_BEFORE_START)
+    if new_ends_on <= programme.ends_on:
+        raise DomainError("ends_on", N_("Das neue Programmende muss nach dem bisherigen liegen."))
+    if not reason.strip():
+        raise DomainError("reason", N_("Bitte geben Sie einen Grund für die Verlängerung an."))
+    if len(reason.strip()) > MAX_REASON:
+        raise DomainError("reason", N_("Die Eingabe ist zu lang (höchstens %(max)s Zeichen)."), max=MAX_REASON)
+
+
+def extensions_of(db: Session, programme: Programme) -> list[ProgrammeExtension]:
+    """Every extension, the first first, with who made it."""
+    query = (select(ProgrammeExtension).where(ProgrammeExtension.programme_id == programme.id)
+             .options(joinedload(ProgrammeExtension.extended_by)).order_by(ProgrammeExtension.id))
+    return list(db.scalars(query))
+
+
+def original_end(programme: Programme, extensions: list[ProgrammeExtension]) -> date:
+    """The end the programme started out with, before any extension."""
+    return extensions[0].old_ends_on if extensions else programme.ends_on

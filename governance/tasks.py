@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from governance.base import utcnow
 from governance.errors import N_, DomainError, NotFound
-from governance.models import AgendaItem, Decision, Group, Person, Task
+from governance.models import AgendaItem, Decision, Group, Meeting, Person, Task
 from governance.models.decisions import TASK_STATES
 from governance.permissions import Actor, require
 
@@ -71,7 +71,7 @@ def _check_origin(group: Group, agenda_item: AgendaItem | None, decision: Decisi
 def _with_origin(query: Select) -> Select:
     """Load what a task row shows with the task itself (no query per row)."""
     return query.options(joinedload(Task.owner), joinedload(Task.group), joinedload(Task.decision),
-                         joinedload(Task.agenda_item).joinedload(AgendaItem.meeting))
+                         joinedload(Task.agenda_item).joinedload(AgendaItem.meeting).joinedload(Meeting.group))
 
 
 def _by_due_date(query: Select) -> Select:
@@ -100,3 +100,18 @@ def group_tasks(db: Session, group: Group) -> list[Task]:
 def tasks_of_decision(db: Session, decision: Decision) -> list[Task]:
     query = _with_origin(select(Task).where(Task.decision_id == decision.id))
     return list(db.scalars(_by_due_date(query)))
+
+
+def tasks_by_agenda_item(db: Session, meeting: Meeting) -> dict[int, list[Task]]:
+    """Agenda item id → the tasks that follow from it, for a meeting's page (one query for all items)."""
+    items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    query = select(Task).where(Task.agenda_item_id.in_(items)).options(joinedload(Task.owner))
+    found: dict[int, list[Task]] = {}
+    for task in db.scalars(_by_due_date(query)):
+        found.setdefault(task.agenda_item_id, []).append(task)
+    return found
+
+
+def tasks_of_milestone(db: Session, milestone_id: int) -> list[Task]:
+    query = _with_origin(select(Task).where(Task.milestone_id == milestone_id))
+    return list(db.scalars(_by_due_date(query.order_by(Task.status == "done"))))

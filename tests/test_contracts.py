@@ -1,6 +1,7 @@
 """Promises that cut across the code, each failing when it drifts."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,9 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
     from governance.groups import add_membership, create_group
     from governance.meetings import MeetingDraft, schedule_meeting
     from governance.permissions import actor_for
+    from governance.indicators import IndicatorDraft, add_indicator
+    from governance.milestones import MilestoneDraft, create_milestone
+    from governance.programmes import create_programme
     from governance.tasks import create_task
     from governance.times import today
 
@@ -170,6 +174,10 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
         task = create_task(db, chair, group, "Umsetzen", db.merge(coordinator).person, decision=decision)
         meeting = schedule_meeting(db, chair, group, MeetingDraft("Sitzung", berlin("2030-01-15 10:00")))
         add_agenda_item(db, chair, meeting, ItemDraft("Begrüßung"))
+        programme = create_programme(db, "Präventionskette", date(2022, 9, 1), date(2030, 12, 31))
+        planner = actor_for(db, db.merge(coordinator).person, today())
+        milestone = create_milestone(db, planner, programme, MilestoneDraft("Meilenstein", due_on=date(2026, 6, 30)))
+        indicator = add_indicator(db, planner, milestone, IndicatorDraft("Angebote", 10.0))
     seen: dict[str, dict] = {}
     original = Renderer.render
 
@@ -185,7 +193,10 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
                  f"/decisions/{decision.id}", f"/decisions/{decision.id}/edit", "/decisions/external",
                  "/tasks", f"/groups/{group.slug}/tasks", f"/tasks/{task.id}/edit",
                  "/meetings", f"/groups/{group.slug}/meetings/new", f"/meetings/{meeting.id}",
-                 f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/invitation", f"/meetings/{meeting.id}/minutes"):
+                 f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/invitation", f"/meetings/{meeting.id}/minutes",
+                 "/milestones", "/milestones/print", "/milestones/new", f"/milestones/{milestone.id}",
+                 f"/milestones/{milestone.id}/edit", f"/milestones/{milestone.id}/indicators/{indicator.id}/edit",
+                 "/programme"):
         as_coordinator.get(path)
     as_coordinator.post("/logout", data={"csrf_token": page(as_coordinator.get("/profile"))
                                          .select_one("input[name=csrf_token]")["value"]})
@@ -205,6 +216,8 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
     assert {"password_form", "invite_form", "account_row", "members"} <= set(checked)
     assert {"decision_status", "decision_tasks", "decision_form", "external_form", "task_row", "task_form"} <= set(checked)
     assert {"agenda", "attendance", "minutes_item_row"} <= set(checked)
+    assert {"milestone_plan", "milestone_status", "milestone_dependencies", "milestone_indicators", "milestone_links",
+            "milestone_form", "extension_form"} <= set(checked)
 
 
 def test_htmx_is_vendored_with_its_licence():

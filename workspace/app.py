@@ -16,7 +16,8 @@ from workspace.db import Database
 from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
-from workspace.routes import account, admin, decisions, groups, meetings, pages, tasks
+from workspace.routes import (account, admin, decisions, groups, meetings, milestone_plan, milestones, pages,
+                              programme, tasks)
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,12 +26,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    services = Services(settings, Database(settings.database_url), Renderer())
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
-        services.database.dispose()
+        app.state.services.database.dispose()
 
     app = Starlette(
         routes=[
@@ -41,13 +41,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *decisions.routes,
             *tasks.routes,
             *meetings.routes,
+            *milestone_plan.routes,
+            *milestones.routes,
+            *programme.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
-    app.state.services = services
+    app.state.services = Services(settings, Database(settings.database_url), Renderer(), app.router)
     return app
 
 

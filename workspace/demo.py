@@ -15,6 +15,7 @@ from governance.people import create_person
 from governance.programmes import add_focus, create_programme
 from workspace.auth import create_account
 from workspace.demo_governance import load_governance
+from workspace.demo_milestones import load_milestones
 from workspace.metadata import metadata
 
 SEED = Path(__file__).with_name("demo.yaml")
@@ -80,6 +81,7 @@ def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
             _join(db, groups[group_name], people[login["person"]], role.replace("-", "_"))
     coordinator = next(people[login.person] for login in logins if login.role == "coordinator")
     load_governance(db, seed, groups, coordinator, people)
+    load_milestones(db, seed, programme, groups, coordinator, people)
     return logins
 
 

@@ -27,6 +27,10 @@ MESSAGES = {
     "task_created": N_("Die Aufgabe ist angelegt."),
     "task_saved": N_("Die Aufgabe ist gespeichert."),
     "task_status_changed": N_("Der Status der Aufgabe ist geändert."),
+    "milestone_created": N_("Der Meilenstein ist angelegt."),
+    "milestone_saved": N_("Der Meilenstein ist gespeichert."),
+    "milestone_changed": N_("Die Änderung am Meilenstein ist gespeichert."),
+    "programme_extended": N_("Die Verlängerung ist festgehalten."),
 }
 
 

@@ -13,6 +13,8 @@ from governance.times import from_berlin
 MAX_BODY = 1_000_000
 _DATETIME_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
+# One decimal mark, comma or point, and no thousands separators: "1.250" would be ambiguous.
+_DECIMAL = re.compile(r"-?[0-9]{1,15}([,.][0-9]{1,6})?")
 
 
 class Form(dict[str, str]):
@@ -42,6 +44,8 @@ class Form(dict[str, str]):
         if not value or name in self.errors:
             return None
         try:
+            if not _plausible_year(value):
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
             self.add_error(DomainError(name, N_("Bitte geben Sie ein gültiges Datum an.")))
@@ -53,7 +57,7 @@ class Form(dict[str, str]):
         if not value or name in self.errors:
             return None
         try:
-            if not _DATETIME_LOCAL.fullmatch(value):
+            if not _DATETIME_LOCAL.fullmatch(value) or not _plausible_year(value):
                 raise ValueError(value)
             return from_berlin(datetime.fromisoformat(value))
         except (ValueError, OverflowError):  # OverflowError: year 1 in Berlin is year 0 in UTC
@@ -85,10 +89,21 @@ class Form(dict[str, str]):
         value = self.text(name, 20)
         if not value or name in self.errors:
             return None
-        if not re.fullmatch(r"-?[0-9]+", value):  # str.isdigit() also takes "²", which int() refuses
+        # str.isdigit() also takes "²", which int() refuses; 18 digits fit every database's integers
+        if not re.fullmatch(r"-?[0-9]{1,18}", value):
             self.add_error(DomainError(name, N_("Bitte geben Sie eine ganze Zahl an.")))
             return None
         return int(value)
+
+    def decimal(self, name: str, required: str | None = None) -> float | None:
+        """A number as people write it in German ("12,5"; "12.5" works too); empty gives None unless `required`."""
+        value = self.text(name, 30, required)
+        if not value or name in self.errors:
+            return None
+        if not _DECIMAL.fullmatch(value):
+            self.add_error(DomainError(name, N_("Bitte geben Sie eine Zahl an, z. B. 12,5.")))
+            return None
+        return float(value.replace(",", "."))
 
     def secret(self, name: str, required: str) -> str:
         """A password exactly as typed (spaces count); its length is the domain's to judge."""
@@ -143,3 +158,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _decode(raw: bytes) -> str:
     return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+
+
+def _plausible_year(value: str) -> bool:
+    """Years 1900–2199: far enough for any plan, and safe from overflows near year 1 or 9999."""
+    return value[:4].isdigit() and 1900 <= int(value[:4]) <= 2199

@@ -10,13 +10,16 @@ from sqlalchemy.orm import Session
 
 from governance import agenda, meetings, minutes
 from governance.agenda import ItemDraft
+from governance.decisions import DecisionDraft, record_decision
 from governance.errors import Conflict, DomainError, NotAllowed
+from governance.escalation import escalate_agenda_item
 from governance.groups import add_membership
 from governance.history import history_of
 from governance.meetings import MeetingDraft
 from governance.models import AgendaItem, Group, Meeting
 from governance.people import create_person
 from governance.permissions import Actor, actor_for
+from governance.tasks import create_task
 from governance.times import in_berlin, today
 from support import berlin, planning_team
 from workspace.db import Database
@@ -300,15 +303,15 @@ def test_moving_past_either_end_changes_nothing(db, team):
 
 
 def test_moving_keeps_open_edit_forms_valid(db, team):
-    """Reordering is no change of content: the minute-taker's open form must not become a conflict."""
+    """Reordering is no change of content: an item's open edit form must not become a conflict."""
     meeting = schedule(db, team)
     first, second = add(db, team, meeting, "Eins"), add(db, team, meeting, "Zwei")
     loaded = second.version_id
     agenda.move_agenda_item(db, team.chair, second, "up")
     db.commit()
     db.expire_all()
-    minutes.write_minutes(db, team.minute_taker, db.get(AgendaItem, second.id), "Alles besprochen.", loaded)
-    assert db.get(AgendaItem, second.id).position == 1
+    agenda.update_agenda_item(db, team.minute_taker, db.get(AgendaItem, second.id), ItemDraft("Zwei, ergänzt"), loaded)
+    assert (db.get(AgendaItem, second.id).position, db.get(AgendaItem, second.id).title) == (1, "Zwei, ergänzt")
 
 
 def test_timetable_follows_the_new_order(db, team):
@@ -492,7 +495,7 @@ def test_attendance_list_is_of_the_meetings_day(db, team):
 def test_minutes_are_written_per_item_and_recorded(db, team):
     meeting = schedule(db, team)
     item = add(db, team, meeting)
-    minutes.write_minutes(db, team.minute_taker, item, "  Alle sind da. ", item.version_id)
+    minutes.write_minutes(db, team.minute_taker, item, "  Alle sind da. ", "")
     assert item.minutes == "Alle sind da."
     assert history_of(db, "agenda_item", item.id)[0].changes == {"minutes": [None, "Alle sind da."]}
 
@@ -500,16 +503,30 @@ def test_minutes_are_written_per_item_and_recorded(db, team):
 def test_minutes_from_a_stale_form_are_a_conflict_showing_the_stored_text(db, team):
     meeting = schedule(db, team)
     item = add(db, team, meeting)
-    stale = item.version_id
-    minutes.write_minutes(db, team.minute_taker, item, "Fassung der Protokollführung", stale)
+    minutes.write_minutes(db, team.minute_taker, item, "Fassung der Protokollführung", "")
     with pytest.raises(Conflict) as raised:
-        minutes.write_minutes(db, team.chair, item, "Fassung der Vorsitzenden", stale)
+        minutes.write_minutes(db, team.chair, item, "Fassung der Vorsitzenden", "")
     assert raised.value.current.minutes == "Fassung der Protokollführung"
+    minutes.write_minutes(db, team.chair, item, "Beide Fassungen", "Fassung der Protokollführung")
+    assert item.minutes == "Beide Fassungen"
+
+
+def test_changing_an_items_title_leaves_an_open_minutes_form_valid(db, team):
+    """The minutes form compares the minutes it loaded, not the item's version, which a new title raises."""
+    meeting = schedule(db, team)
+    item = add(db, team, meeting, "Bericht")
+    minutes.write_minutes(db, team.minute_taker, item, "Erster Stand", "")
+    agenda.update_agenda_item(db, team.chair, item, ItemDraft("Bericht der Verwaltung"), item.version_id)
+    minutes.write_minutes(db, team.minute_taker, item, "Erster Stand\r\nund mehr", "Erster Stand")
+    assert item.minutes == "Erster Stand\r\nund mehr"
+    minutes.write_minutes(db, team.minute_taker, item, "Zweiter Stand", "Erster Stand\nund mehr")  # as a browser sends it
+    assert item.minutes == "Zweiter Stand"
 
 
 def test_only_the_chair_or_coordinator_approves_and_afterwards_minutes_are_read_only(db, team):
     meeting = schedule(db, team)
     item = add(db, team, meeting)
+    meetings.set_meeting_status(db, team.chair, meeting, "held")
     for who in ("minute_taker", "member"):
         with pytest.raises(NotAllowed):
             minutes.approve_minutes(db, getattr(team, who), meeting)
@@ -517,7 +534,7 @@ def test_only_the_chair_or_coordinator_approves_and_afterwards_minutes_are_read_
     assert (meeting.minutes_approved_by, meeting.minutes_approved_at is not None) == (team.chair.person, True)
     assert history_of(db, "meeting", meeting.id)[0].action == "approved"
     approved = ("form", "Das Protokoll ist genehmigt und kann nur noch berichtigt werden.")
-    assert error_of(lambda: minutes.write_minutes(db, team.chair, item, "Nachtrag", item.version_id)) == approved
+    assert error_of(lambda: minutes.write_minutes(db, team.chair, item, "Nachtrag", "")) == approved
     assert error_of(lambda: minutes.record_attendance(db, team.chair, meeting, team.member.person, "present")) == approved
     assert error_of(lambda: minutes.approve_minutes(db, team.chair, meeting)) == (
         "form", "Das Protokoll ist bereits genehmigt.")
@@ -531,11 +548,33 @@ def test_cancelled_meeting_has_no_minutes_to_approve(db, team):
         "form", "Eine abgesagte Sitzung hat kein Protokoll.")
 
 
+def test_minutes_of_a_meeting_not_yet_held_are_not_approved(db, team):
+    meeting = schedule(db, team, "2099-01-15 10:00")
+    for status in ("planned", "invited"):
+        meetings.set_meeting_status(db, team.chair, meeting, status)
+        assert error_of(lambda: minutes.approve_minutes(db, team.chair, meeting)) == (
+            "form", "Das Protokoll wird erst genehmigt, wenn die Sitzung stattgefunden hat (Status „stattgefunden“).")
+    assert meeting.minutes_approved_at is None
+
+
+def test_an_approved_meeting_keeps_its_title_time_place_and_status(db, team):
+    meeting = schedule(db, team, place="Rathaus")
+    meetings.set_meeting_status(db, team.chair, meeting, "held")
+    minutes.approve_minutes(db, team.chair, meeting)
+    draft = MeetingDraft("Umbenannt", meeting.starts_at + timedelta(days=1), place="Anderswo")
+    assert error_of(lambda: meetings.update_meeting(db, team.coordinator, meeting, draft, meeting.version_id)) == (
+        "form", "Das Protokoll dieser Sitzung ist genehmigt; Titel, Zeit und Ort bleiben, wie sie sind.")
+    assert error_of(lambda: meetings.set_meeting_status(db, team.chair, meeting, "cancelled")) == (
+        "form", "Das Protokoll dieser Sitzung ist genehmigt; ihr Status bleibt, wie er ist.")
+    assert (meeting.title, meeting.place, meeting.status) == ("Kick-Off", "Rathaus", "held")
+
+
 def test_approved_minutes_change_only_by_a_recorded_correction(db, team):
     meeting = schedule(db, team)
     item = add(db, team, meeting)
     assert error_of(lambda: minutes.correct_minutes(db, team.chair, meeting, "Zu früh")) == (
         "correction", "Vor der Genehmigung wird das Protokoll direkt geändert.")
+    meetings.set_meeting_status(db, team.chair, meeting, "held")
     minutes.approve_minutes(db, team.chair, meeting)
     correction = minutes.correct_minutes(db, team.chair, meeting, " Es fehlte Frau M. ", item)
     assert (correction.text, correction.corrected_by, correction.agenda_item_id) == (
@@ -556,3 +595,44 @@ def test_a_removed_items_history_never_passes_to_a_new_item(db, team):
     new = add(db, team, meeting, "Neu")
     assert new.id != removed.id
     assert [record.action for record in history_of(db, "agenda_item", new.id)] == ["created"]
+
+
+# Removing what others build on
+
+REMOVAL_REFUSED = "Dieser Tagesordnungspunkt kann nicht entfernt werden: "
+
+
+def test_an_item_with_minutes_decisions_or_tasks_is_not_removed(db, team):
+    meeting = schedule(db, team)
+    with_minutes, decided, tasked = (add(db, team, meeting, title) for title in ("Bericht", "Haushalt", "Fest"))
+    minutes.write_minutes(db, team.chair, with_minutes, "Alles gesagt.", "")
+    record_decision(db, team.chair, team.group, DecisionDraft("Haushalt beschlossen.", agenda_item=decided))
+    create_task(db, team.chair, team.group, "Zelt leihen", team.member.person, agenda_item=tasked)
+    assert [error_of(lambda: agenda.remove_agenda_item(db, team.chair, item)) for item in (with_minutes, decided, tasked)] == [
+        ("form", REMOVAL_REFUSED + "Zu ihm gibt es schon ein Protokoll."),
+        ("form", REMOVAL_REFUSED + "Zu ihm sind Beschlüsse erfasst."),
+        ("form", REMOVAL_REFUSED + "Aus ihm folgen Aufgaben.")]
+    assert titles(meeting) == ["Bericht", "Haushalt", "Fest"]
+
+
+def test_an_item_deferred_or_given_up_is_not_removed(db, team):
+    meeting = schedule(db, team)
+    deferred, escalated = add(db, team, meeting, "Vertagt"), add(db, team, meeting, "Weitergegeben")
+    copy = agenda.defer_agenda_item(db, team.chair, deferred)
+    escalate_agenda_item(db, team.chair, escalated)
+    refused = ("form", REMOVAL_REFUSED + "Er wurde vertagt oder weitergegeben, und der Verweis auf ihn bleibt erhalten.")
+    assert error_of(lambda: agenda.remove_agenda_item(db, team.chair, deferred)) == refused
+    assert error_of(lambda: agenda.remove_agenda_item(db, team.chair, escalated)) == refused
+    agenda.remove_agenda_item(db, team.chair, copy)  # the copy in the inbox may still be rejected
+    assert titles(meeting) == ["Vertagt", "Weitergegeben"]
+
+
+# History as it is read back
+
+def test_history_reads_instants_and_dates_back_from_their_iso_text(db, team):
+    meeting = schedule(db, team)
+    new_start = meeting.starts_at + timedelta(hours=1)
+    meetings.update_meeting(db, team.chair, meeting, MeetingDraft("Kick-Off", new_start), meeting.version_id)
+    record = history_of(db, "meeting", meeting.id)[0]
+    db.expire(record)
+    assert record.changed_values() == [("starts_at", berlin("2023-10-25 09:00"), berlin("2023-10-25 10:00"))]

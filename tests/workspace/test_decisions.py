@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from governance.decisions import DecisionDraft, record_decision, record_external_decision
+from governance.decisions import DecisionDraft, record_decision, record_external_decision, update_decision
 from governance.groups import add_membership
 from governance.models import AgendaItem, Decision
 from governance.permissions import Actor
@@ -126,7 +126,8 @@ def test_status_changes_in_place_with_htmx_and_lands_in_the_history(client, grou
     assert text_of(soup, "h2") == "Status: beschlossen"
     assert soup.select_one("input[name=version]")["value"] == "2"
     history = page(client.get(f"/decisions/{decision.id}")).select(".history__list > li")
-    assert "Status geändert" in history[0].get_text() and "proposed → adopted" in " ".join(history[0].get_text().split())
+    assert "Status geändert" in history[0].get_text()
+    assert text_of(history[0], ".history__changes li") == "Status: vorgeschlagen → beschlossen"
 
 
 def test_status_change_without_javascript_comes_back_to_the_page(client, groups, given):
@@ -171,6 +172,23 @@ def test_an_edit_from_a_stale_page_shows_both_versions_and_keeps_the_input(clien
     again = post(client, f"/decisions/{decision.id}/edit", **decision_form(text="Meine Fassung.", version="2"))
     assert again.status_code == 303
     assert text_of(page(client.get(f"/decisions/{decision.id}")), ".decision-text") == "Meine Fassung."
+
+
+def test_a_form_with_errors_keeps_the_version_it_was_loaded_with(client, other_client, groups, given):
+    """Only the conflict page hands out the newer version, so saving over someone else is always deliberate."""
+    decision = given(groups.planning, "Alter Wortlaut.", decided_on=date(2025, 3, 4))
+    path = f"/decisions/{decision.id}/edit"
+    as_person(client, "vorsitz@example.org"), as_person(other_client, "koordination@example.org")
+    version = page(client.get(path)).select_one("input[name=version]")["value"]
+    assert post(other_client, path, **decision_form(text="Fassung von nebenan.", version=version)).status_code == 303
+
+    response = post(client, path, **decision_form(text="", version=version))
+    assert response.status_code == 422
+    kept = page(response).select_one("input[name=version]")["value"]
+    assert kept == version
+    response = post(client, path, **decision_form(text="Meine Fassung.", version=kept))
+    assert response.status_code == 409
+    assert text_of(page(response), ".conflict dd.decision-text") == "Fassung von nebenan."
 
 
 def test_editing_keeps_the_number(client, groups, given):
@@ -326,40 +344,82 @@ def test_outsider_reads_an_adopted_steering_decision_without_controls(client, gr
     assert soup.select_one("a[href$='/edit']") is None
 
 
-# Who may do what: coordinator / chair (PG) / member (PG) / member of another group (NN) / anonymous.
+def test_outsider_sees_what_the_steering_group_decided_but_not_its_tasks_meeting_or_history(
+        client, other_client, groups, given, database, coordinator, member, make_account):
+    steering_member = make_account("steuerung@example.org", "Sina Steuerung")
+    with database.transaction() as db:
+        add_membership(db, db.merge(groups.steering), db.merge(steering_member.person), "member")
+        item = add_item(db, add_meeting(db, db.merge(groups.steering), datetime(2025, 2, 3, 9), title="Steuerung"),
+                        "Stadtteilbüro")
+    decision = given(groups.steering, "Erster Entwurf.", agenda_item=item, decided_on=date(2025, 2, 3),
+                     due_on=date(2025, 6, 30), votes_yes=5, votes_no=0, votes_abstain=1)
+    with database.transaction() as db:
+        actor, stored = Actor(db.merge(coordinator.person)), db.merge(decision)
+        update_decision(db, actor, stored, DecisionDraft("Endgültiger Wortlaut.", "adopted", date(2025, 2, 3),
+                                                         agenda_item=db.merge(item), votes_yes=5, votes_no=0,
+                                                         votes_abstain=1), stored.version_id)
+        create_task(db, actor, db.merge(groups.steering), "Räume suchen", db.merge(member.person), decision=stored)
+
+    def facts(soup) -> dict[str, str]:
+        return {dt.get_text(): " ".join(dt.find_next("dd").get_text().split()) for dt in soup.select("dl.facts dt")}
+
+    outsider = page(as_person(client, "nord@example.org").get(f"/decisions/{decision.id}"))
+    assert text_of(outsider, ".decision-text") == "Endgültiger Wortlaut."
+    assert text_of(outsider, "#decision_status h2") == "Status: beschlossen"
+    assert facts(outsider) == {"Beschlossen am": "03.02.2025", "Abstimmung": "dafür: 5, dagegen: 0, Enthaltungen: 1"}
+    assert outsider.select("#decision_tasks, .history, a[href^='/meetings/']") == []
+    assert "Erster Entwurf" not in outsider.get_text()
+
+    insider = page(as_person(other_client, "steuerung@example.org").get(f"/decisions/{decision.id}"))
+    assert list(facts(insider)) == ["Beschlossen am", "Sitzung", "Tagesordnungspunkt", "Verantwortlich", "Frist",
+                                    "Abstimmung"]
+    assert rows(insider.select_one("#decision_tasks"))[0][0] == "Räume suchen"
+    assert "Wortlaut: Erster Entwurf. → Endgültiger Wortlaut." in [
+        " ".join(li.get_text().split()) for li in insider.select(".history__changes li")]
+
+
+# Who may do what: coordinator / chair (PG) / deputy (PG) / member (PG) / guest (PG) / member of another group (NN) /
+# chair of another group (NN) / anonymous. The deputy manages like the chair; the guest reads like a member.
 ROLES = {"coordinator": "koordination@example.org", "chair": "vorsitz@example.org",
-         "member": "mitglied@example.org", "outsider": "nord@example.org", "anonymous": None}
-RULES = [  # method, path, (coordinator, chair, member, outsider, anonymous)
-    ("GET", "/decisions", (200, 200, 200, 200, 303)),
-    ("GET", "/groups/{pg}/decisions", (200, 200, 200, 403, 303)),
-    ("GET", "/groups/{sg}/decisions", (200, 200, 200, 200, 303)),
-    ("GET", "/groups/{pg}/decisions/new", (200, 200, 403, 403, 303)),
-    ("POST", "/groups/{pg}/decisions/new", (422, 422, 403, 403, 303)),
-    ("GET", "/decisions/{pg_decision}", (200, 200, 200, 403, 303)),
-    ("GET", "/decisions/{sg_adopted}", (200, 200, 200, 200, 303)),
-    ("GET", "/decisions/{sg_proposed}", (200, 403, 403, 403, 303)),
-    ("GET", "/decisions/{external}", (200, 200, 200, 200, 303)),
-    ("GET", "/decisions/{pg_decision}/edit", (200, 200, 403, 403, 303)),
-    ("POST", "/decisions/{pg_decision}/edit", (422, 422, 403, 403, 303)),
-    ("POST", "/decisions/{pg_decision}/status", (422, 422, 403, 403, 303)),
-    ("POST", "/decisions/{external}/status", (422, 403, 403, 403, 303)),
-    ("POST", "/decisions/{pg_decision}/tasks", (422, 422, 403, 403, 303)),
-    ("POST", "/decisions/{pg_decision}/escalate", (303, 303, 403, 403, 303)),
-    ("POST", "/agenda-items/{pg_item}/escalate", (303, 303, 403, 403, 303)),
-    ("GET", "/decisions/external", (200, 403, 403, 403, 303)),
-    ("POST", "/decisions/external", (422, 403, 403, 403, 303)),
-    ("GET", "/tasks", (200, 200, 200, 200, 303)),
-    ("GET", "/groups/{pg}/tasks", (200, 200, 200, 403, 303)),
-    ("POST", "/groups/{pg}/tasks", (422, 422, 403, 403, 303)),
-    ("GET", "/tasks/{task}/edit", (200, 200, 403, 403, 303)),
-    ("POST", "/tasks/{task}/edit", (422, 422, 403, 403, 303)),
-    ("POST", "/tasks/{task}/status", (422, 422, 422, 403, 303)),  # the member owns the task
+         "deputy": "stellvertretung@example.org", "member": "mitglied@example.org", "guest": "gast@example.org",
+         "outsider": "nord@example.org", "other_chair": "nord-vorsitz@example.org", "anonymous": None}
+RULES = [  # method, path, (coordinator, chair, deputy, member, guest, outsider, other_chair, anonymous)
+    ("GET", "/decisions", (200, 200, 200, 200, 200, 200, 200, 303)),
+    ("GET", "/groups/{pg}/decisions", (200, 200, 200, 200, 200, 403, 403, 303)),
+    ("GET", "/groups/{sg}/decisions", (200, 200, 200, 200, 200, 200, 200, 303)),
+    ("GET", "/groups/{pg}/decisions/new", (200, 200, 200, 403, 403, 403, 403, 303)),
+    ("POST", "/groups/{pg}/decisions/new", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("GET", "/decisions/{pg_decision}", (200, 200, 200, 200, 200, 403, 403, 303)),
+    ("GET", "/decisions/{sg_adopted}", (200, 200, 200, 200, 200, 200, 200, 303)),
+    ("GET", "/decisions/{sg_proposed}", (200, 403, 403, 403, 403, 403, 403, 303)),
+    ("GET", "/decisions/{external}", (200, 200, 200, 200, 200, 200, 200, 303)),
+    ("GET", "/decisions/{pg_decision}/edit", (200, 200, 200, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/{pg_decision}/edit", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/{pg_decision}/status", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/{external}/status", (422, 403, 403, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/{pg_decision}/tasks", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/{pg_decision}/escalate", (303, 303, 303, 403, 403, 403, 403, 303)),
+    ("POST", "/agenda-items/{pg_item}/escalate", (303, 303, 303, 403, 403, 403, 403, 303)),
+    ("GET", "/decisions/external", (200, 403, 403, 403, 403, 403, 403, 303)),
+    ("POST", "/decisions/external", (422, 403, 403, 403, 403, 403, 403, 303)),
+    ("GET", "/tasks", (200, 200, 200, 200, 200, 200, 200, 303)),
+    ("GET", "/groups/{pg}/tasks", (200, 200, 200, 200, 200, 403, 403, 303)),
+    ("POST", "/groups/{pg}/tasks", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("GET", "/tasks/{task}/edit", (200, 200, 200, 403, 403, 403, 403, 303)),
+    ("POST", "/tasks/{task}/edit", (422, 422, 422, 403, 403, 403, 403, 303)),
+    ("POST", "/tasks/{task}/status", (422, 422, 422, 422, 403, 403, 403, 303)),  # the member owns the task
 ]
 
 
 @pytest.fixture
-def placeholders(groups, given, database, coordinator, member):
+def placeholders(groups, given, database, coordinator, member, make_account):
+    accounts = [(make_account(email, name), group, role) for email, name, group, role in (
+        ("stellvertretung@example.org", "Doris Stellvertretung", groups.planning, "deputy"),
+        ("gast@example.org", "Gustav Gast", groups.planning, "guest"),
+        ("nord-vorsitz@example.org", "Nora Nord", groups.working, "chair"))]
     with database.transaction() as db:
+        for account, group, role in accounts:
+            add_membership(db, db.merge(group), db.merge(account.person), role)
         actor = Actor(db.merge(coordinator.person))
         item = add_item(db, add_meeting(db, db.merge(groups.planning), datetime(2025, 2, 3, 9)), "Stadtteilbüro")
         external = record_external_decision(db, actor, "Stadtrat Jena", "23/1825-BV", "Fortsetzung", None)

@@ -84,3 +84,45 @@ def test_demo_lists_the_city_councils_decisions(client, demo):
     log_in(client, "steuerung@example.org", DEMO_PASSWORD)
     text = " ".join(page(client.get("/decisions")).get_text().split())
     assert "23/1825-BV" in text and "Gesunde Städte-Netzwerk" in text
+
+
+def test_demo_plan_runs_to_the_extended_end_with_work_ahead(client, demo):
+    log_in(client, "planung@example.org", DEMO_PASSWORD)
+    soup = page(client.get("/milestones"))
+    assert text_of(soup, ".programme-period").endswith(
+        "Laufzeit: 01.09.2022 – 31.12.2027 · ursprünglich bis 31.12.2025")
+    assert text_of(soup, ".result-count") == "16 Meilensteine"
+    assert [heading.get_text() for heading in soup.select(".timeline__focus")] == [
+        "1. Wirkungsorientierung", "2. Abbau von Barrieren im Leistungsbezug",
+        "3. Übergänge in den Lebens- und Entwicklungsphasen der Kinder", "Ohne Schwerpunkt"]
+    survey = next(row for row in soup.select(".timeline__rows li") if "Familienbefragung" in row.get_text())
+    assert text_of(survey, ".standing") == "◔ gefährdet"
+    assert text_of(survey, ".plan-deps") == "hängt ab von: Adressat*innen-Beteiligung durchgeführt"
+    ahead = page(client.get("/milestones?status=planned"))
+    assert len(ahead.select(".timeline__rows li")) == 3
+
+
+def test_demo_extension_is_recorded_on_the_programme_page(client, demo):
+    log_in(client, "steuerung@example.org", DEMO_PASSWORD)
+    soup = page(client.get("/programme"))
+    cells = [" ".join(cell.get_text().split()) for cell in soup.select("table.extensions tbody tr > *")]
+    assert cells[:4] == ["31.12.2025", "31.12.2027", "Verlängerung der Förderung (angenommen)",
+                         "Netzwerkkoordinatorin Präventionskette"]
+
+
+def test_demo_stadtteilbuero_milestone_is_served_by_the_need_and_moved_by_nord(client, demo, database):
+    from governance.models import Milestone
+
+    with database.session(write=False) as db:
+        office = db.query(Milestone).filter(Milestone.title.like("Stadtteilbüro%")).one()
+        indicators = sum(len(milestone.indicators) for milestone in db.query(Milestone))
+    assert indicators >= 2
+    log_in(client, "nord@example.org", DEMO_PASSWORD)
+    soup = page(client.get(f"/milestones/{office.id}"))
+    facts = {dt.get_text(): " ".join(dt.find_next("dd").get_text().split()) for dt in soup.select("dl.facts dt")}
+    assert facts["Gremium"] == "Netzwerk Nord für Nord (Sozialraumgruppe Jena-Nord)"
+    assert facts["Verantwortlich"] == "Ortsteilbürgermeister Jena-Nord"
+    assert [a.get_text() for a in soup.select("[aria-labelledby=linked-decisions-heading] a")] == ["NN-2024-001"]
+    assert text_of(soup, "[aria-labelledby=linked-tasks-heading] li").startswith(
+        "Bedarf für ein Stadtteilbüro mit den Akteuren in Jena-Nord erheben")
+    assert soup.select_one("#milestone_status form") is not None  # the chair of the responsible group

@@ -9,9 +9,13 @@ from starlette.testclient import TestClient
 
 from governance import agenda, minutes
 from governance.agenda import ItemDraft
-from governance.meetings import MeetingDraft, schedule_meeting
+from governance.decisions import DecisionDraft, record_decision
+from governance.escalation import escalate_agenda_item, escalate_decision
+from governance.groups import add_membership
+from governance.meetings import MeetingDraft, schedule_meeting, set_meeting_status
 from governance.models import AgendaItem, Decision, Meeting, Person
-from governance.permissions import Actor
+from governance.permissions import Actor, actor_for
+from governance.times import today
 from support import berlin, count_queries, csrf_of, field_error, log_in, page, planning_team, text_of
 from workspace.db import Database
 
@@ -23,7 +27,9 @@ KICK_OFF = [("Ankommen", 15), ("Begrüßung durch den Oberbürgermeister", 15), 
 KICK_OFF_TIMES = ["09:00–09:15", "09:15–09:30", "09:30–10:00", "10:00–11:00", "11:00–11:15", "11:15–12:00",
                   "12:00–13:00", "13:00–14:30", "14:30–15:15", "15:15–15:30", "15:30–16:00", "16:00–16:15"]
 PEOPLE = {"chair": ("vorsitz@example.org", "Vera Vorsitz"), "minute_taker": ("protokoll@example.org", "Paul Protokoll"),
-          "member": ("mitglied@example.org", "Mira Mitglied"), "outsider": ("andere@example.org", "Otto Anders")}
+          "member": ("mitglied@example.org", "Mira Mitglied"), "outsider": ("andere@example.org", "Otto Anders"),
+          "deputy": ("stellvertretung@example.org", "Doris Stellvertretung"), "guest": ("gast@example.org", "Gustav Gast"),
+          "other_chair": ("steuerung@example.org", "Stella Steuerung")}
 ITEM_GONE = "Dieser Tagesordnungspunkt wurde inzwischen entfernt."
 
 
@@ -115,9 +121,19 @@ def test_manager_gets_labelled_buttons_per_item(client_as, kick_off):
     third = soup.select("table.timetable tbody tr")[2]
     labels = [button.get("aria-label") or " ".join(button.get_text().split()) for button in third.select("button, a")]
     assert labels == ["TOP 3 nach oben", "TOP 3 nach unten", "TOP 3 bearbeiten", "TOP 3 entfernen", "TOP 3 vertagen",
-                      "An die übergeordnete Gruppe geben (TOP 3)"]
+                      "An die Steuerungsgruppe geben: TOP 3"]  # the same button as on a decision's page
     first = soup.select("table.timetable tbody tr")[0]
     assert first.select_one("button[value=up]")["aria-disabled"] == "true"
+
+
+def test_planned_end_warning_is_shown_on_load_and_announced_only_after_a_change(client_as, kick_off):
+    client = client_as("chair")
+    warning = page(client.get(f"/meetings/{kick_off.id}")).select_one("#agenda .warning")
+    assert warning.get("role") is None  # a screen reader finds it on the page; it does not interrupt
+    response = post(client, f"/meetings/{kick_off.id}/agenda", htmx=True, **item_data(duration_minutes="5"))
+    warning = page(response).select_one(".warning")
+    assert (warning.get("role"), text_of(page(response), ".warning")) == (
+        "status", "Der Zeitplan endet um 16:20 Uhr, 20 Minuten nach dem geplanten Ende (16:00 Uhr).")
 
 
 def test_invitation_is_a_printable_page_and_a_download(client_as, kick_off):
@@ -140,7 +156,7 @@ def test_minutes_print_view_shows_attendance_minutes_and_decisions(client_as, ki
         meeting = db.get(Meeting, kick_off.id)
         item = agenda.agenda_of(meeting)[10]
         actor = Actor(db.get(Person, people["coordinator"].id))
-        minutes.write_minutes(db, actor, item, "Die Themenschwerpunkte stehen fest.", item.version_id)
+        minutes.write_minutes(db, actor, item, "Die Themenschwerpunkte stehen fest.", "")
         minutes.record_attendances(db, actor, meeting, {people["chair"].id: "present", people["member"].id: "excused"})
         db.add(Decision(group_id=meeting.group_id, year=2023, sequence=1, number="PG-2023-001", status="adopted",
                         text="Drei Themenschwerpunkte bis zum Programmende.", meeting_id=meeting.id,
@@ -158,6 +174,17 @@ def test_minutes_print_view_shows_attendance_minutes_and_decisions(client_as, ki
                                                  "Programmende. Abstimmung: 7 dafür, 0 dagegen, 1 Enthaltungen")
     download = client.get(f"/meetings/{kick_off.id}/minutes/download")
     assert download.headers["content-disposition"] == 'attachment; filename="protokoll-planungsgruppe-2023-10-25.html"'
+
+
+def test_printed_minutes_list_decisions_taken_on_no_agenda_item(client_as, kick_off, database, people):
+    with database.transaction() as db:
+        meeting = db.get(Meeting, kick_off.id)
+        record_decision(db, Actor(db.get(Person, people["coordinator"].id)), meeting.group,
+                        DecisionDraft("Die nächste Sitzung ist im Januar.", "adopted", meeting=meeting))
+    soup = page(client_as("member").get(f"/meetings/{kick_off.id}/minutes"))
+    section = soup.select(".print-document__item")[-1]
+    assert text_of(section, "h2") == "Weitere Beschlüsse"
+    assert text_of(section, ".decisions li") == "Beschluss PG-2023-001 (beschlossen): Die nächste Sitzung ist im Januar."
 
 
 # Building the agenda in place (htmx) and without JavaScript ------------------------------------
@@ -289,9 +316,33 @@ def test_editing_an_item_removed_meanwhile_says_so(client_as, kick_off, database
         assert text_of(page(response), "#agenda .form-error") == ITEM_GONE
     response = minute_taker.get(path + "/edit")
     assert (response.status_code, text_of(page(response), "#agenda .form-error")) == (422, ITEM_GONE)
-    response = post(minute_taker, path + "/minutes", htmx=True, minutes="Zu spät", version=version)
+    response = post(minute_taker, path + "/minutes", htmx=True, minutes="Zu spät", loaded_minutes="")
     assert (response.status_code, response.headers["hx-retarget"]) == (422, "#agenda")
     assert text_of(page(response), ".form-error") == ITEM_GONE
+
+
+def test_an_item_with_minutes_stays_on_the_agenda_and_the_page_says_why(client_as, kick_off, database):
+    item = items_of(database, kick_off)[3]
+    client = client_as("chair")
+    post(client, f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", minutes="Vortrag gehalten.", loaded_minutes="")
+    response = post(client, f"/meetings/{kick_off.id}/agenda/{item.id}/remove", htmx=True)
+    assert (response.status_code, text_of(page(response), "#agenda .form-error")) == (
+        422, "Dieser Tagesordnungspunkt kann nicht entfernt werden: Zu ihm gibt es schon ein Protokoll.")
+    assert len(timetable_rows(page(response))) == 12
+
+
+def test_an_item_form_with_errors_keeps_the_version_it_was_loaded_with(client_as, kick_off, database):
+    """Only the conflict page hands out the newer version: a form with a typo must not overwrite unseen."""
+    first = items_of(database, kick_off)[0]
+    chair, minute_taker = client_as("chair"), client_as("minute_taker")
+    path = f"/meetings/{kick_off.id}/agenda/{first.id}/edit"
+    version = page(minute_taker.get(path)).select_one("input[name=version]")["value"]
+    assert post(chair, path, **item_data(title="Ankommen mit Kaffee", version=version)).status_code == 303
+    response = post(minute_taker, path, htmx=True, **item_data(title="", version=version))
+    assert response.status_code == 422
+    kept = page(response).select_one("input[name=version]")["value"]
+    assert kept == version
+    assert post(minute_taker, path, htmx=True, **item_data(title="Ankommen", version=kept)).status_code == 409
 
 
 def test_cancel_brings_back_the_agenda(client_as, kick_off):
@@ -353,7 +404,7 @@ def test_minutes_are_saved_per_item_in_place(client_as, kick_off, database):
     item = items_of(database, kick_off)[3]
     client = client_as("minute_taker")
     response = post(client, f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", htmx=True,
-                    minutes="Vortrag von Prof. K.", version=str(item.version_id))
+                    minutes="Vortrag von Prof. K.", loaded_minutes="")
     assert response.status_code == 200
     soup = page(response)
     assert soup.find(True)["id"] == f"minutes_item_row-{item.id}"
@@ -362,36 +413,78 @@ def test_minutes_are_saved_per_item_in_place(client_as, kick_off, database):
     assert text_of(soup, "label") == "Protokoll zu TOP 4"
 
 
-def test_a_garbled_version_counts_as_stale(client_as, kick_off, database):
+def test_minutes_sent_without_what_the_form_loaded_count_as_stale(client_as, kick_off, database):
     item = items_of(database, kick_off)[3]
-    response = post(client_as("chair"), f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", minutes="X", version="²")
+    response = post(client_as("chair"), f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", minutes="X")
     assert response.status_code == 409
 
 
 def test_saving_minutes_twice_from_the_same_page_is_no_conflict(client_as, kick_off, database):
     item = items_of(database, kick_off)[3]
     client, path = client_as("minute_taker"), f"/meetings/{kick_off.id}/agenda/{item.id}/minutes"
-    first = page(post(client, path, htmx=True, minutes="Erster Stand", version=str(item.version_id)))
-    response = post(client, path, htmx=True, minutes="Zweiter Stand", version=first.select_one("input[name=version]")["value"])
+    first = page(post(client, path, htmx=True, minutes="Erster Stand", loaded_minutes=""))
+    loaded = first.select_one("input[name=loaded_minutes]")["value"]
+    response = post(client, path, htmx=True, minutes="Zweiter Stand", loaded_minutes=loaded)
     assert (response.status_code, page(response).select_one("textarea").get_text()) == (200, "Zweiter Stand")
 
 
 def test_second_save_of_the_same_minutes_is_a_conflict_and_nothing_is_lost(client_as, kick_off, database):
     item = items_of(database, kick_off)[3]
     path = f"/meetings/{kick_off.id}/agenda/{item.id}/minutes"
-    version = str(item.version_id)
-    assert post(client_as("minute_taker"), path, minutes="Fassung Protokoll", version=version).status_code == 303
-    response = post(client_as("chair"), path, htmx=True, minutes="Fassung Vorsitz", version=version)
+    assert post(client_as("minute_taker"), path, minutes="Fassung Protokoll", loaded_minutes="").status_code == 303
+    response = post(client_as("chair"), path, htmx=True, minutes="Fassung Vorsitz", loaded_minutes="")
     assert response.status_code == 409
     soup = page(response)
     assert text_of(soup, ".conflict blockquote") == "Fassung Protokoll"
     assert soup.select_one("textarea").get_text() == "Fassung Vorsitz"
-    assert soup.select_one("input[name=version]")["value"] != version
+    assert soup.select_one("input[name=loaded_minutes]")["value"] == "Fassung Protokoll"
+
+
+def test_a_new_title_for_an_item_leaves_its_open_minutes_form_valid(client_as, kick_off, database):
+    item = items_of(database, kick_off)[3]
+    minute_taker, chair = client_as("minute_taker"), client_as("chair")
+    row = page(minute_taker.get(f"/meetings/{kick_off.id}")).select_one(f"#minutes_item_row-{item.id}")
+    loaded = row.select_one("input[name=loaded_minutes]")["value"]
+    edit = f"/meetings/{kick_off.id}/agenda/{item.id}/edit"
+    version = page(chair.get(edit)).select_one("input[name=version]")["value"]
+    assert post(chair, edit, **item_data(title="Fachvortrag", duration_minutes="60", version=version)).status_code == 303
+    response = post(minute_taker, f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", htmx=True,
+                    minutes="Vortrag von Prof. K.", loaded_minutes=loaded)
+    assert (response.status_code, text_of(page(response), "h3")) == (200, "TOP 4: Fachvortrag")
+    assert page(response).select_one("textarea").get_text() == "Vortrag von Prof. K."
+
+
+def test_minutes_of_a_meeting_not_yet_held_cannot_be_approved(client_as, kick_off):
+    chair = client_as("chair")
+    soup = page(chair.get(f"/meetings/{kick_off.id}"))
+    assert soup.select("form[action$='/minutes/approve']") == []
+    assert text_of(soup, "#minutes .hint") == (
+        "Das Protokoll kann genehmigt werden, sobald die Sitzung den Status „stattgefunden“ hat.")
+    response = post(chair, f"/meetings/{kick_off.id}/minutes/approve")
+    assert (response.status_code, text_of(page(response), "#minutes .form-error")) == (
+        422, "Das Protokoll wird erst genehmigt, wenn die Sitzung stattgefunden hat (Status „stattgefunden“).")
+
+
+def test_an_approved_meeting_is_neither_changed_nor_cancelled(client_as, kick_off):
+    chair, path = client_as("chair"), f"/meetings/{kick_off.id}"
+    version = page(chair.get(path + "/edit")).select_one("input[name=version]")["value"]
+    post(chair, path + "/status", status="held")
+    assert post(chair, path + "/minutes/approve").status_code == 303
+    soup = page(chair.get(path))
+    assert soup.select_one(f"a[href='{path}/edit']") is None and soup.select_one("#meeting_status") is None
+    response = post(chair, path + "/edit", **meeting_form(starts_at="2023-10-26T09:00", version=str(int(version) + 1)))
+    assert (response.status_code, text_of(page(response), ".form-error")) == (
+        422, "Das Protokoll dieser Sitzung ist genehmigt; Titel, Zeit und Ort bleiben, wie sie sind.")
+    response = post(chair, path + "/status", status="cancelled")
+    assert (response.status_code, text_of(page(response), ".form-error")) == (
+        422, "Das Protokoll dieser Sitzung ist genehmigt; ihr Status bleibt, wie er ist.")
+    assert facts_of(page(chair.get(path)))["Status"] == "stattgefunden"
 
 
 def test_chair_approves_and_the_minutes_become_read_only(client_as, kick_off, database):
     item = items_of(database, kick_off)[0]
     chair = client_as("chair")
+    assert post(chair, f"/meetings/{kick_off.id}/status", status="held").status_code == 303
     assert post(client_as("minute_taker"), f"/meetings/{kick_off.id}/minutes/approve").status_code == 403
     response = post(chair, f"/meetings/{kick_off.id}/minutes/approve")
     assert (response.status_code, response.headers["location"]) == (303, f"/meetings/{kick_off.id}#minutes")
@@ -401,10 +494,10 @@ def test_chair_approves_and_the_minutes_become_read_only(client_as, kick_off, da
     assert facts["Protokoll"].startswith("genehmigt am ") and facts["Protokoll"].endswith(" von Vera Vorsitz")
     assert soup.select("textarea[name=minutes]") == [] and soup.select("#item-form") == []
     response = post(client_as("minute_taker"), f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", htmx=True,
-                    minutes="Nachtrag", version=str(item.version_id))
+                    minutes="Nachtrag", loaded_minutes="")
     assert response.status_code in (403, 422)
     response = post(chair, f"/meetings/{kick_off.id}/agenda/{item.id}/minutes", htmx=True,
-                    minutes="Nachtrag", version=str(item.version_id))
+                    minutes="Nachtrag", loaded_minutes="")
     assert (response.status_code, text_of(page(response), ".form-error")) == (
         422, "Das Protokoll ist genehmigt und kann nur noch berichtigt werden.")
 
@@ -412,6 +505,7 @@ def test_chair_approves_and_the_minutes_become_read_only(client_as, kick_off, da
 def test_correction_after_approval_is_kept_with_who_and_when(client_as, kick_off, database):
     item = items_of(database, kick_off)[1]
     chair = client_as("chair")
+    post(chair, f"/meetings/{kick_off.id}/status", status="held")
     post(chair, f"/meetings/{kick_off.id}/minutes/approve")
     response = post(chair, f"/meetings/{kick_off.id}/minutes/corrections", correction="", correction_item="")
     assert (response.status_code, field_error(page(response), "correction")) == (422, "Bitte beschreiben Sie die Berichtigung.")
@@ -420,6 +514,98 @@ def test_correction_after_approval_is_kept_with_who_and_when(client_as, kick_off
     assert response.status_code == 303
     entry = text_of(page(chair.get(f"/meetings/{kick_off.id}")), ".corrections li")
     assert entry.endswith("· Vera Vorsitz · zu TOP 2: Der Oberbürgermeister ließ sich vertreten.")
+
+
+# Tasks from an agenda item ---------------------------------------------------------------------
+
+def test_chair_creates_a_task_on_an_agenda_item_in_place(client_as, kick_off, database, people):
+    item = items_of(database, kick_off)[10]
+    chair, path = client_as("chair"), f"/agenda-items/{item.id}/tasks"
+    row = page(chair.get(f"/meetings/{kick_off.id}")).select_one(f"#minutes_item_row-{item.id}")
+    assert text_of(row, "details.item-task summary") == "Aufgabe anlegen (TOP 11)"
+    response = post(chair, path, htmx=True, title="", owner="", due_on="")
+    assert response.status_code == 422
+    soup = page(response)
+    assert soup.find(True)["id"] == f"minutes_item_row-{item.id}" and soup.select_one("details.item-task")["open"] == ""
+    assert text_of(soup, f"#task-{item.id}-title-error") == "Bitte geben Sie an, was zu tun ist."
+    response = post(chair, path, htmx=True, title="Protokoll verschicken", owner=str(people["minute_taker"].id),
+                    due_on="2023-11-01")
+    soup = page(response)
+    assert response.status_code == 200 and text_of(soup, "[role=status]") == "Die Aufgabe ist angelegt."
+    assert [" ".join(li.get_text().split()) for li in soup.select(".item-tasks li")] == [
+        "Protokoll verschicken – Paul Protokoll, bis 01.11.2023 (offen)"]
+    assert soup.select_one(f"#task-{item.id}-title")["value"] == ""
+    origin = page(client_as("minute_taker").get("/tasks")).select_one("tbody tr td:nth-of-type(4) a")
+    assert (origin["href"], origin.get_text()) == (f"/meetings/{kick_off.id}#minutes_item_row-{item.id}",
+                                                   "„Ausblick und verwaltungsinterne Festlegungen“")
+    assert page(client_as("member").get(f"/meetings/{kick_off.id}")).select("details.item-task") == []
+
+
+def test_task_form_errors_without_javascript_stay_beside_their_item(client_as, kick_off, database, people):
+    item = items_of(database, kick_off)[2]
+    chair, path = client_as("chair"), f"/agenda-items/{item.id}/tasks"
+    response = post(chair, path, title="Stühle stellen", owner="999999", due_on="")
+    assert response.status_code == 422
+    soup = page(response)
+    assert text_of(soup, f"#task-{item.id}-owner-error") == "Bitte wählen Sie einen der angebotenen Werte."
+    assert soup.select_one(f"#task-{item.id}-title")["value"] == "Stühle stellen"
+    assert (soup.select_one("#f-title")["value"], field_error(soup, "title")) == ("", None)  # the agenda's own form
+    response = post(chair, path, title="Stühle stellen", owner=str(people["chair"].id), due_on="")
+    assert (response.status_code, response.headers["location"]) == (
+        303, f"/meetings/{kick_off.id}#minutes_item_row-{item.id}")
+
+
+# History in words --------------------------------------------------------------------------------
+
+def test_history_names_fields_in_german_with_berlin_time_and_no_codes(client_as, kick_off, database):
+    item = items_of(database, kick_off)[0]
+    chair, path = client_as("chair"), f"/meetings/{kick_off.id}"
+    version = page(chair.get(path + "/edit")).select_one("input[name=version]")["value"]
+    post(chair, path + "/edit", **meeting_form(title="Kick-Off Präventionskette Jena", starts_at="2023-10-25T10:00",
+                                                place="Jugendzentrum »Westside«, Lobeda", version=version))
+    post(chair, path + "/status", status="invited")
+    post(chair, path + f"/agenda/{item.id}/edit", **item_data(title="Ankommen", kind="discussion", duration_minutes="20",
+                                                               version="1"))
+    post(chair, path + f"/agenda/{item.id}/defer")
+    with database.session(write=False) as db:
+        copy_id = db.scalar(select(AgendaItem.id).where(AgendaItem.carried_from_id == item.id))
+    post(chair, path + f"/agenda/{copy_id}/accept")
+    soup = page(chair.get(path))
+
+    def changes(selector: str) -> list[str]:
+        return [" ".join(li.get_text().split()) for li in soup.select(selector + " .history__changes li")]
+
+    assert changes("#history-heading + details")[:2] == [
+        "Status: geplant → eingeladen", "Beginn: 25.10.23, 09:00 → 25.10.23, 10:00"]  # Berlin time, not UTC
+    assert changes(f"#minutes_item_row-{item.id}")[:3] == [
+        "Vertagt: nein → ja", "Art: Information → Diskussion", "Dauer in Minuten: 15 → 20"]
+    assert changes(f"#minutes_item_row-{copy_id}") == [
+        "Vorschlag: ja → nein", "Sitzung: festgelegt", "Vertagt aus: festgelegt"]  # no ids
+
+
+# Escalated proposals link back -------------------------------------------------------------------
+
+def test_escalated_proposals_say_where_they_came_from_with_a_link_for_who_may_open_it(client_as, kick_off, database,
+                                                                                      people):
+    with database.transaction() as db:
+        meeting = db.get(Meeting, kick_off.id)
+        coordinator, chair = (actor_for(db, db.get(Person, people[role].id), today()) for role in ("coordinator", "chair"))
+        upcoming = schedule_meeting(db, coordinator, meeting.group.parent,
+                                    MeetingDraft("Steuerungsgruppe 2099", berlin("2099-01-15 10:00")))
+        decision = record_decision(db, coordinator, meeting.group, DecisionDraft("Ein Stadtteilbüro einrichten.", "adopted",
+                                                                                 meeting=meeting))
+        escalate_decision(db, chair, decision)
+        escalate_agenda_item(db, chair, agenda.agenda_of(meeting)[2])
+        upcoming_id, decision_id, item_id = upcoming.id, decision.id, agenda.agenda_of(meeting)[2].id
+    for role, linked in (("outsider", False), ("coordinator", True)):
+        soup = page(client_as(role).get(f"/meetings/{upcoming_id}"))
+        referrals = soup.select(".proposals .referral")
+        assert [" ".join(referral.get_text().split()) for referral in referrals] == [
+            "Weitergegeben von Planungsgruppe: Beschluss PG-2023-001",
+            "Weitergegeben von Planungsgruppe: „Austausch im Plenum“"]
+        links = [(a["href"], a.get_text()) for referral in referrals for a in referral.select("a")]
+        assert links == ([(f"/decisions/{decision_id}", "Beschluss PG-2023-001"),
+                          (f"/meetings/{kick_off.id}#agenda-item-{item_id}", "„Austausch im Plenum“")] if linked else [])
 
 
 # The meeting form, the list, templates ---------------------------------------------------------
@@ -536,13 +722,16 @@ def test_meeting_page_costs_the_same_queries_for_few_or_many_items(client_as, ki
 
 # Who may do what ---------------------------------------------------------------------------------
 
-READERS = {"coordinator": 200, "chair": 200, "minute_taker": 200, "member": 200, "outsider": 403, "anonymous": 303}
+# The deputy manages like the chair but does not approve minutes; the guest reads and proposes like a
+# member; the chair of the steering group is an outsider to the planning group's meetings and items.
+READERS = {"coordinator": 200, "chair": 200, "deputy": 200, "minute_taker": 200, "member": 200, "guest": 200,
+           "outsider": 403, "other_chair": 403, "anonymous": 303}
 
 
 def expect(managers: int, member: int = 403, approvers: int | None = None) -> dict[str, int]:
-    """Expected statuses by role: managers (coordinator, chair, minute-taker), a plain member, others."""
-    statuses = {"coordinator": managers, "chair": managers, "minute_taker": managers, "member": member,
-                "outsider": 403, "anonymous": 303}
+    """Expected statuses by role: managers (coordinator, chair, deputy, minute-taker), members and guests, others."""
+    statuses = {"coordinator": managers, "chair": managers, "deputy": managers, "minute_taker": managers,
+                "member": member, "guest": member, "outsider": 403, "other_chair": 403, "anonymous": 303}
     if approvers is not None:
         statuses.update(coordinator=approvers, chair=approvers)
     return statuses
@@ -550,7 +739,7 @@ def expect(managers: int, member: int = 403, approvers: int | None = None) -> di
 
 # In this order: each request may change what the next one finds (the removal and approval come last).
 ROUTES = [
-    ("GET", "/meetings", {**READERS, "outsider": 200}),
+    ("GET", "/meetings", {**READERS, "outsider": 200, "other_chair": 200}),
     ("GET", "/groups/{slug}/meetings/new", expect(200)),
     ("POST", "/groups/{slug}/meetings/new", expect(422)),
     ("GET", "/meetings/{id}", READERS),
@@ -564,6 +753,7 @@ ROUTES = [
     ("POST", "/meetings/{id}/agenda/{item}/move", expect(422)),
     ("POST", "/meetings/{id}/agenda/{item}/accept", expect(422)),
     ("POST", "/meetings/{id}/agenda/{item}/minutes", expect(409)),
+    ("POST", "/agenda-items/{item}/tasks", expect(422)),
     ("POST", "/meetings/{id}/proposals", expect(422, member=422)),
     ("POST", "/meetings/{id}/template", expect(422)),
     ("POST", "/meetings/{id}/attendance", expect(303)),
@@ -571,20 +761,33 @@ ROUTES = [
     ("GET", "/meetings/{id}/invitation/download", READERS),
     ("GET", "/meetings/{id}/minutes", READERS),
     ("GET", "/meetings/{id}/minutes/download", READERS),
-    ("POST", "/meetings/{id}/agenda/{item}/defer", expect(303)),
     ("POST", "/meetings/{id}/agenda/{item}/remove", expect(303)),
+    ("POST", "/meetings/{id}/agenda/{second}/defer", expect(303)),
+    ("POST", "/meetings/{id}/agenda/{second}/remove", expect(422)),  # deferred just before: the link back stays
     ("POST", "/meetings/{id}/minutes/approve", expect(403, approvers=303)),
     ("POST", "/meetings/{id}/minutes/corrections", expect(403, approvers=422)),
 ]
 
 
+@pytest.fixture
+def more_roles(database: Database, kick_off, people) -> None:
+    """A deputy and a guest in the planning group, the chair of the steering group; the kick-off was held."""
+    with database.transaction() as db:
+        meeting = db.get(Meeting, kick_off.id)
+        for role in ("deputy", "guest"):
+            add_membership(db, meeting.group, db.get(Person, people[role].id), role)
+        add_membership(db, meeting.group.parent, db.get(Person, people["other_chair"].id), "chair")
+        set_meeting_status(db, Actor(db.get(Person, people["coordinator"].id)), meeting, "held")
+
+
 @pytest.mark.parametrize("role", list(READERS))
-def test_access_by_role(role, client, client_as, kick_off, database):
+def test_access_by_role(role, client, client_as, kick_off, more_roles, database):
     browser = client if role == "anonymous" else client_as(role)
     token = csrf_of(browser, "/login" if role == "anonymous" else "/profile")
-    item = items_of(database, kick_off)[0]
+    first, second = items_of(database, kick_off)[:2]
     for method, path, expected in ROUTES:
-        url = path.replace("{slug}", "planungsgruppe").replace("{id}", str(kick_off.id)).replace("{item}", str(item.id))
+        url = (path.replace("{slug}", "planungsgruppe").replace("{id}", str(kick_off.id))
+               .replace("{item}", str(first.id)).replace("{second}", str(second.id)))
         response = browser.request(method, url, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == expected[role], (role, method, path)
 

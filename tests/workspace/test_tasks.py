@@ -1,6 +1,6 @@
 """Tasks as people use them: "Meine Aufgaben" with the late ones marked, status in place, a group's tasks."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from governance.models import Task
 from governance.permissions import Actor
 from governance.tasks import create_task
 from governance.times import today
-from networks import build_groups
+from networks import add_item, add_meeting, build_groups
 from support import count_queries, csrf_of, field_error, log_in, page, text_of
 
 HTMX = {"HX-Request": "true"}
@@ -137,3 +137,19 @@ def test_my_tasks_load_their_origin_with_them(client, given, member, database):
     given("Zwei", member), given("Drei", member, due_in_days=-1)
     three = count_queries(database.engine, lambda: client.get("/tasks"))
     assert one == three == 4
+
+
+def test_an_owner_outside_the_group_sees_where_a_task_came_from_without_a_link_that_would_refuse_them(
+        client, other_client, groups, database, coordinator, make_account):
+    outsider = make_account("nord@example.org", "Otto Ortsteil")
+    with database.transaction() as db:
+        item = add_item(db, add_meeting(db, db.merge(groups.planning), datetime(2025, 2, 3, 9)), "Stadtteilbüro")
+        create_task(db, Actor(db.merge(coordinator.person)), db.merge(groups.planning), "Räume zeigen",
+                    db.merge(outsider.person), agenda_item=item)
+        meeting_id = item.meeting_id
+    log_in(client, outsider.person.email)
+    origin = page(client.get("/tasks")).select_one("tbody tr td:nth-of-type(4)")
+    assert (" ".join(origin.get_text().split()), origin.select("a")) == ("Tagesordnungspunkt „Stadtteilbüro“", [])
+    log_in(other_client, "vorsitz@example.org")
+    link = page(other_client.get("/groups/planungsgruppe-kernteam/tasks")).select_one("tbody tr td:nth-of-type(4) a")
+    assert link["href"] == f"/meetings/{meeting_id}#minutes_item_row-{item.id}"

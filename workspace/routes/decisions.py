@@ -69,13 +69,19 @@ def decision_page(call: Call) -> Response:
 
 def _render_decision(call: Call, decision: Decision, status: int = 200, block: str | None = None,
                      conflict: str | None = None) -> Response:
-    """The page (or one of its blocks); `conflict` is the status someone wanted when another was saved first."""
+    """The page (or one of its blocks); `conflict` is the status someone wanted when another was saved first.
+
+    Members of the decision's group see everything; others who may read it (an adopted decision of the
+    steering group) see what was decided, not the group's tasks, meeting or history (earlier wordings).
+    """
     manages = decision.group is not None and call.actor.can_manage_group(decision.group)
+    insider = decision.group is None or call.actor.can_read_group(decision.group)
     return call.render(
         "decisions/decision.html", status=status, block=block, decision=decision, actor=call.actor,
-        manages=manages, may_set_status=_may_set_status(call, decision), statuses=DECISION_STATES,
-        conflict=conflict, tasks=tasks_of_decision(call.db, decision), today=today(),
-        lineage=escalation.lineage(call.db, decision), history=history_of(call.db, "decision", decision.id),
+        manages=manages, insider=insider, may_set_status=_may_set_status(call, decision), statuses=DECISION_STATES,
+        conflict=conflict, tasks=tasks_of_decision(call.db, decision) if insider else [], today=today(),
+        lineage=escalation.lineage(call.db, decision),
+        history=history_of(call.db, "decision", decision.id) if insider else [],
         people=people_to_name(call, decision.group) if manages else [])
 
 

@@ -10,8 +10,8 @@ from starlette.routing import Route
 from governance import agenda as ops
 from governance import minutes
 from governance.base import utcnow
-from governance.decisions import decisions_by_agenda_item
-from governance.errors import N_, Conflict, DomainError
+from governance.decisions import decisions_by_agenda_item, decisions_without_item
+from governance.errors import N_, Conflict, DomainError, NotFound
 from governance.groups import current_members, find_group
 from governance.history import histories_of, history_of
 from governance.meetings import (MAX_PLACE, MAX_TITLE, MAX_URL, MeetingDraft, find_meeting, groups_to_schedule,
@@ -19,10 +19,12 @@ from governance.meetings import (MAX_PLACE, MAX_TITLE, MAX_URL, MeetingDraft, fi
 from governance.models import AgendaItem, AgendaTemplate, Group, Meeting, Person
 from governance.models.meetings import AGENDA_KINDS, ATTENDANCE_STATES, MEETING_STATES
 from governance.permissions import require
+from governance.tasks import create_task, tasks_by_agenda_item
 from governance.times import from_berlin, in_berlin, today
 from workspace.access import MEMBER
 from workspace.endpoints import Call, endpoint
 from workspace.forms import Form
+from workspace.routes.tasks import people_to_name, task_fields
 from workspace.submission import attempt, chosen, loaded_version
 
 WALL_TIME = "%Y-%m-%dT%H:%M"
@@ -146,6 +148,7 @@ def _render_meeting(call: Call, meeting: Meeting, status: int = 200, block: str 
 def _meeting_context(call: Call, meeting: Meeting) -> dict:
     """Everything the page shows; every block is rendered from the same context (and alone for htmx)."""
     items = ops.agenda_of(meeting)
+    manages = call.actor.can_manage_group(meeting.group)
     return {
         "meeting": meeting, "actor": call.actor, "timetable": ops.timetable(meeting), "minutes_items": items,
         "proposals": ops.proposals_for(call.db, meeting), "attendance": minutes.attendance_list(call.db, meeting),
@@ -153,8 +156,11 @@ def _meeting_context(call: Call, meeting: Meeting) -> dict:
         "decisions": decisions_by_agenda_item(call.db, meeting), "presenters": _presenters(call, meeting),
         "histories": histories_of(call.db, "agenda_item", [item.id for item in meeting.agenda_items]),
         "history": history_of(call.db, "meeting", meeting.id),
+        "item_tasks": tasks_by_agenda_item(call.db, meeting),
+        "people": people_to_name(call, meeting.group) if manages else [],
         "kinds": AGENDA_KINDS, "states": ATTENDANCE_STATES, "statuses": MEETING_STATES,
         "editing": None, "conflict": None, "answered": None, "form_item": None, "saved": None,
+        "task_item": None, "task_saved": None,
     }
 
 
@@ -294,16 +300,35 @@ def write_minutes(call: Call) -> Response:
     item = _item(call, meeting)
     if item is None:  # its own block went with it: the message shows where the agenda is
         return _retarget_agenda(call, meeting) if call.is_htmx else _answer(call, meeting, "agenda")
-    text = call.form.get("minutes", "")
+    text, loaded = call.form.get("minutes", ""), call.form.get("loaded_minutes")
     block = "minutes_item_row" if call.is_htmx else None
     try:
-        attempt(call, lambda: minutes.write_minutes(call.db, call.actor, item, text, loaded_version(call)))
+        attempt(call, lambda: minutes.write_minutes(call.db, call.actor, item, text, loaded))
     except Conflict:
         return _render_meeting(call, meeting, 409, block, item=item, form_item=item.id, conflict=item)
     if call.form.errors:
         return _render_meeting(call, meeting, 422, block, item=item, form_item=item.id)
     if call.is_htmx:
         return _render_meeting(call, meeting, block=block, item=item, form=Form(), saved=item.id)
+    return call.redirect(call.url("meeting", meeting_id=meeting.id) + f"#minutes_item_row-{item.id}")
+
+
+@endpoint(MEMBER)
+def create_item_task(call: Call) -> Response:
+    """A task that follows from an agenda item, created beside the item's minutes (htmx swaps that part)."""
+    item = call.db.get(AgendaItem, call.request.path_params["item_id"])
+    if item is None or item.meeting_id is None or item.is_proposal:
+        raise NotFound("agenda item")
+    require(call.actor.can_manage_group(item.group))
+    meeting = find_meeting(call.db, item.meeting_id)
+    fields = task_fields(call)
+    attempt(call, lambda: create_task(call.db, call.actor, item.group, **fields, agenda_item=item))
+    block = "minutes_item_row" if call.is_htmx else None
+    if call.form.errors:
+        return _render_meeting(call, meeting, 422, block, item=item, task_item=item.id)
+    if call.is_htmx:
+        return _render_meeting(call, meeting, block=block, item=item, form=Form(), task_saved=item.id)
+    call.flash("task_created")
     return call.redirect(call.url("meeting", meeting_id=meeting.id) + f"#minutes_item_row-{item.id}")
 
 
@@ -351,10 +376,10 @@ def _document(call: Call, template: str, as_file: str | None = None) -> Response
     """A print view: a page of the site, or (`as_file`) one self-contained HTML file to keep or send on,
     its stylesheet inside, so that it prints the same when opened from disk without the site."""
     meeting = _meeting(call)
+    context = {**_meeting_context(call, meeting), "other_decisions": decisions_without_item(call.db, meeting)}
     if as_file is None:
-        return call.render(template, layout="base.html", **_meeting_context(call, meeting))
-    response = call.render(template, layout="meetings/document.html", stylesheet=_stylesheet(),
-                           **_meeting_context(call, meeting))
+        return call.render(template, layout="base.html", **context)
+    response = call.render(template, layout="meetings/document.html", stylesheet=_stylesheet(), **context)
     name = f"{as_file}-{meeting.group.slug}-{in_berlin(meeting.starts_at):%Y-%m-%d}.html"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -414,4 +439,5 @@ routes = [
     Route(MEETING + "/invitation/download", invitation_download, methods=["GET"], name="meeting_invitation_download"),
     Route(MEETING + "/minutes", minutes_document, methods=["GET"], name="meeting_minutes"),
     Route(MEETING + "/minutes/download", minutes_download, methods=["GET"], name="meeting_minutes_download"),
+    Route("/agenda-items/{item_id:int}/tasks", create_item_task, methods=["POST"], name="create_item_task"),
 ]
