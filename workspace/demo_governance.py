@@ -16,7 +16,7 @@ from governance.minutes import approve_minutes
 from governance.models import Group, Meeting, Person
 from governance.permissions import actor_for
 from governance.tasks import create_task
-from governance.times import from_berlin, today
+from governance.times import from_berlin, in_berlin, today
 
 
 def load_governance(db: Session, seed: dict, groups: dict[str, Group], coordinator: Person,
@@ -60,8 +60,9 @@ def _decision(db: Session, actor, groups: dict[str, Group], meetings: dict[str, 
                                  item["status"], year=item.get("year"))
         return
     meeting = meetings[item["meeting"]]
-    draft = DecisionDraft(item["text"], item["status"], meeting.starts_at.date(), meeting=meeting,
-                          agenda_item=meeting.agenda_items[-1])
+    yes, no, abstain = item.get("votes", (None, None, None))
+    draft = DecisionDraft(item["text"], item["status"], in_berlin(meeting.starts_at).date(), meeting=meeting,
+                          agenda_item=meeting.agenda_items[-1], votes_yes=yes, votes_no=no, votes_abstain=abstain)
     decision = record_decision(db, actor, groups[item["group"]], draft)
     if item.get("escalate_to"):
         escalate_decision(db, actor, decision)

@@ -74,7 +74,7 @@ def test_demo_decisions_are_numbered_and_the_need_travels_up(client, demo, datab
         need = db.query(Decision).filter(Decision.text.like("Bedarf eines Stadtteilbüros%")).one()
         referred = db.query(AgendaItem).filter_by(referred_from_decision_id=need.id).one()
         meeting_title = referred.meeting.title
-    assert numbers == ["NN-2024-001", "PG-2023-001"]
+    assert numbers == ["NN-2024-001", "PG-2023-001", "SG-2025-001"]
     assert meeting_title == "Arbeitstreffen der Planungsgruppe"
     soup = page(client.get(f"/decisions/{need.id}"))
     assert "Arbeitstreffen der Planungsgruppe" in " ".join(soup.get_text().split())
@@ -126,3 +126,10 @@ def test_demo_stadtteilbuero_milestone_is_served_by_the_need_and_moved_by_nord(c
     assert text_of(soup, "[aria-labelledby=linked-tasks-heading] li").startswith(
         "Bedarf für ein Stadtteilbüro mit den Akteuren in Jena-Nord erheben")
     assert soup.select_one("#milestone_status form") is not None  # the chair of the responsible group
+
+
+def test_a_member_outside_the_steering_group_reads_its_adopted_decision(client, demo):
+    log_in(client, "nord@example.org", DEMO_PASSWORD)
+    soup = page(client.get("/decisions"))
+    text = " ".join(soup.get_text().split())
+    assert "SG-2025-001" in text and "bis Ende 2027 fortgeführt" in text
