@@ -19,8 +19,16 @@ def due_within_the_programme() -> str:
     return min(today() + timedelta(days=60), date(2027, 12, 31)).isoformat()
 
 
+def focus_progress(page: Page) -> str:
+    """What the dashboard says of focus 2 ("reached of all")."""
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Übersicht").click()
+    row = page.get_by_role("row", name=re.compile("^2. Abbau von Barrieren"))
+    return row.get_by_role("link").inner_text()
+
+
 def test_plan_a_milestone_with_a_dependency_mark_it_done_and_see_the_plan_change(page: Page, log_in_as):
     log_in_as(COORDINATOR)
+    before = focus_progress(page)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Meilensteine").click()
     page.get_by_role("link", name="Meilenstein anlegen").click()
     page.get_by_label("Titel").fill("Ergebnisse der Familienbefragung vorgestellt")
@@ -48,6 +56,9 @@ def test_plan_a_milestone_with_a_dependency_mark_it_done_and_see_the_plan_change
     page.get_by_role("button", name="Filtern").click()
     expect(page).to_have_url(re.compile(r"status=done"))
     expect(page.locator(".timeline__rows li", has_text="Ergebnisse der Familienbefragung vorgestellt")).to_be_visible()
+
+    done, total = map(int, re.match(r"(\d+) von (\d+)", before).groups())
+    assert focus_progress(page) == f"{done + 1} von {total + 1}"  # the dashboard counts it as reached
 
 
 def test_a_due_date_outside_the_programme_needs_a_confirmation(page: Page, log_in_as):
