@@ -71,3 +71,16 @@ def count_queries(engine, action) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return len(statements)
+
+
+def as_person(client: TestClient, email: str) -> TestClient:
+    """The client, logged in as `email` through the login form."""
+    assert log_in(client, email).status_code == 303
+    return client
+
+
+def post(client: TestClient, path: str, htmx: bool = False, **fields):
+    """A form sent as the page sends it: with its hidden token, and by htmx also with the token header."""
+    token = csrf_of(client, "/profile")
+    headers = {"HX-Request": "true", "X-CSRF-Token": token} if htmx else None
+    return client.post(path, data={"csrf_token": token, **fields}, headers=headers)

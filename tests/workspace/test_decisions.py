@@ -11,9 +11,8 @@ from governance.models import AgendaItem, Decision
 from governance.permissions import Actor
 from governance.tasks import create_task
 from networks import add_item, add_meeting, build_groups, days_from_now
-from support import count_queries, csrf_of, field_error, log_in, page, text_of
+from support import as_person, count_queries, csrf_of, field_error, log_in, page, post, text_of
 
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -39,17 +38,6 @@ def given(database, coordinator):
             return record_decision(db, actor, db.merge(group), DecisionDraft(text, **fields))
 
     return record
-
-
-def as_person(client, email: str):
-    assert log_in(client, email).status_code == 303
-    return client
-
-
-def post(client, path: str, htmx: bool = False, **fields):
-    token = csrf_of(client, "/profile")
-    headers = {**HTMX, "X-CSRF-Token": token} if htmx else None
-    return client.post(path, data={"csrf_token": token, **fields}, headers=headers)
 
 
 def decision_form(**fields) -> dict:

@@ -16,7 +16,7 @@ from governance.meetings import MeetingDraft, schedule_meeting, set_meeting_stat
 from governance.models import AgendaItem, Decision, Meeting, Person
 from governance.permissions import Actor, actor_for
 from governance.times import today
-from support import berlin, count_queries, csrf_of, field_error, log_in, page, planning_team, text_of
+from support import berlin, count_queries, csrf_of, field_error, log_in, page, planning_team, post, text_of
 from workspace.db import Database
 
 KICK_OFF = [("Ankommen", 15), ("Begrüßung durch den Oberbürgermeister", 15), ("Austausch im Plenum", 30),
@@ -71,14 +71,6 @@ def client_as(app, people) -> Callable[[str], TestClient]:
 def items_of(database: Database, meeting: Meeting) -> list[AgendaItem]:
     with database.session(write=False) as db:
         return agenda.agenda_of(db.get(Meeting, meeting.id))
-
-
-def post(client: TestClient, path: str, htmx: bool = False, **data):
-    """A form sent as the page sends it: by htmx (token in the header) or as a plain form."""
-    token = csrf_of(client, "/profile")
-    if htmx:
-        return client.post(path, data=data, headers={"HX-Request": "true", "X-CSRF-Token": token})
-    return client.post(path, data={"csrf_token": token, **data})
 
 
 def timetable_rows(soup) -> list[tuple[str, str, str]]:

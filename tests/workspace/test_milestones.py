@@ -18,7 +18,7 @@ from governance.programmes import add_focus, create_programme, extend_programme
 from governance.tasks import create_task
 from governance.times import today
 from networks import build_groups
-from support import count_queries, csrf_of, field_error, log_in, page, text_of
+from support import as_person, count_queries, csrf_of, field_error, log_in, page, post, text_of
 from workspace.forms import Form
 
 HTMX = {"HX-Request": "true"}
@@ -65,17 +65,6 @@ def plan(database, coordinator, programme):
                                     depends_on=[db.merge(m) for m in depends_on])
 
     return make
-
-
-def as_person(client, email: str):
-    assert log_in(client, email).status_code == 303
-    return client
-
-
-def post(client, path: str, htmx: bool = False, **fields):
-    token = csrf_of(client, "/profile")
-    headers = {**HTMX, "X-CSRF-Token": token} if htmx else None
-    return client.post(path, data={"csrf_token": token, **fields}, headers=headers)
 
 
 def milestone_form(**fields) -> dict:

@@ -10,9 +10,8 @@ from governance.permissions import Actor
 from governance.tasks import create_task
 from governance.times import today
 from networks import add_item, add_meeting, build_groups
-from support import count_queries, csrf_of, field_error, log_in, page, text_of
+from support import count_queries, csrf_of, field_error, log_in, page, post, text_of
 
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -37,12 +36,6 @@ def given(database, coordinator, groups):
                                db.merge(owner.person), due_on)
 
     return make
-
-
-def post(client, path: str, htmx: bool = False, **fields):
-    token = csrf_of(client, "/profile")
-    return client.post(path, data={"csrf_token": token, **fields},
-                       headers={**HTMX, "X-CSRF-Token": token} if htmx else None)
 
 
 def titles(soup) -> list[str]:
