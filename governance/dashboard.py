@@ -5,18 +5,17 @@ governance.milestone_status, and only the first few milestones of each list are 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from governance.milestone_status import CLOSED, standing_condition
+from governance.milestone_status import CLOSED, due_soon_condition, standing_condition
 from governance.models import Decision, Focus, Group, Indicator, Meeting, Milestone, Programme, Task
 from governance.models.groups import LEVELS
 from governance.permissions import PUBLIC_DECISION_STATES, Actor
 from governance.programmes import current_programme
 
-DUE_SOON = timedelta(days=30)
 LISTED = 10  # milestones named per kind on the dashboard; the plan has them all
 RECENT_DECISIONS = 5
 
@@ -55,38 +54,43 @@ def coordinator_dashboard(db: Session, today: date, now: datetime) -> Dashboard:
     return Dashboard(
         programme=programme,
         days_left=(programme.ends_on - today).days if programme else None,
-        milestones=milestone_overview(db, today, programme.focuses if programme else []),
+        milestones=milestone_overview(db, today, programme),
         overdue_tasks=overdue_tasks_by_group(db, today),
         next_meetings=next_meeting_per_level(db, now),
         recent_decisions=recent_decisions(db),
     )
 
 
-def _attention(today: date) -> dict[str, ColumnElement[bool]]:
-    due_soon = and_(Milestone.status.not_in(CLOSED), Milestone.due_on >= today, Milestone.due_on <= today + DUE_SOON)
-    return {"overdue": standing_condition("overdue", today), "at_risk": standing_condition("at_risk", today),
-            "due_soon": due_soon}
+def _attention(today: date, programme: Programme | None) -> dict[str, ColumnElement[bool]]:
+    """Of the current programme only, as the plan the dashboard links to (no programme: none)."""
+    ours = Milestone.programme_id == (programme.id if programme else None)
+    return {"overdue": and_(ours, standing_condition("overdue", today)),
+            "at_risk": and_(ours, standing_condition("at_risk", today)),
+            "due_soon": and_(ours, due_soon_condition(today))}
 
 
-def milestone_overview(db: Session, today: date, focuses: list[Focus]) -> MilestoneOverview:
+def milestone_overview(db: Session, today: date, programme: Programme | None) -> MilestoneOverview:
     """Counted in SQL; only the first few milestones of each kind are loaded (the plan lists them all)."""
-    conditions = _attention(today)
+    conditions = _attention(today, programme)
     counted = db.execute(select(*(func.count().filter(c) for c in conditions.values())).select_from(Milestone)).one()
     lists = {name: list(db.scalars(select(Milestone).where(condition)
                                    .options(selectinload(Milestone.depends_on), joinedload(Milestone.group))
                                    .order_by(Milestone.due_on, Milestone.id).limit(LISTED)))
              for name, condition in conditions.items()}
-    return MilestoneOverview(dict(zip(conditions, counted)), lists, progress_by_focus(db, focuses))
+    return MilestoneOverview(dict(zip(conditions, counted)), lists, progress_by_focus(db, programme))
 
 
-def progress_by_focus(db: Session, focuses: list[Focus]) -> list[FocusProgress]:
+def progress_by_focus(db: Session, programme: Programme | None) -> list[FocusProgress]:
+    if programme is None:
+        return []
+    ours = Milestone.programme_id == programme.id
     done = func.count().filter(Milestone.status == "done")
     counts = {focus_id: (d, t) for focus_id, d, t in
-              db.execute(select(Milestone.focus_id, done, func.count()).group_by(Milestone.focus_id))}
+              db.execute(select(Milestone.focus_id, done, func.count()).where(ours).group_by(Milestone.focus_id))}
     shares = dict(db.execute(select(Milestone.focus_id, func.avg(_share())).join(Milestone.indicators)
-                             .where(Indicator.current.is_not(None), Indicator.target != Indicator.baseline)
+                             .where(ours, Indicator.current.is_not(None), Indicator.target != Indicator.baseline)
                              .group_by(Milestone.focus_id)).all())
-    by_id = {focus.id: focus for focus in focuses}
+    by_id = {focus.id: focus for focus in programme.focuses}
     rows = [FocusProgress(by_id.get(focus_id), d, t, shares.get(focus_id)) for focus_id, (d, t) in counts.items()]
     return sorted(rows, key=lambda row: (row.focus is None, row.focus.number if row.focus else 0))
 

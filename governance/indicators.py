@@ -1,7 +1,7 @@
 """Indicators of a milestone: how its target is measured, and the current value with the day it was taken."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -47,6 +47,8 @@ def update_indicator(db: Session, actor: Actor, indicator: Indicator, draft: Ind
     """Most often a new current value; the history keeps the one before."""
     require(actor.can_manage_milestone(indicator.milestone))
     _check(draft)
+    if draft.current != indicator.current and draft.current_on == indicator.current_on:
+        draft = replace(draft, current_on=None)  # the form still held the old value's day: the new one is today's
     name = indicator.name
     _apply(indicator, draft)
     changes = changed_fields(indicator, FIELDS)

@@ -13,11 +13,12 @@ from math import ceil
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
-from governance.milestone_status import Standing, due_before_dependency, standing
+from governance.milestone_status import Standing, due_before_dependency, is_due_soon, standing
 from governance.models import Focus, Group, Indicator, Milestone, Person, Programme
 from governance.models.milestones import milestone_dependency
 
-STANDINGS = ("overdue", "at_risk", "planned", "in_progress", "done", "missed")
+# The standings, and "due_soon" (due within DUE_SOON, whatever its standing), which the dashboard links to.
+STANDINGS = ("overdue", "at_risk", "due_soon", "planned", "in_progress", "done", "missed")
 PAGE_SIZE = 100  # rows of the timeline or table per page: the HTML of a row costs the most
 
 
@@ -30,13 +31,15 @@ class PlanFilter:
     group: Group | None = None
     state: str | None = None
 
-    def admits(self, milestone: "PlannedMilestone", state: str) -> bool:
+    def admits(self, milestone: "PlannedMilestone", state: str, today: date) -> bool:
         if self.focus is not None and (milestone.focus is None or milestone.focus.id != self.focus.id):
             return False
         if self.without_focus and milestone.focus is not None:
             return False
         if self.group is not None and milestone.group_id != self.group.id:
             return False
+        if self.state == "due_soon":
+            return is_due_soon(milestone, today)
         return self.state is None or state == self.state
 
 
@@ -99,7 +102,7 @@ def milestone_plan(db: Session, programme: Programme, chosen: PlanFilter, today:
     rows = []
     for milestone in _planned_milestones(db, programme).values():
         row = PlanRow(milestone, standing(milestone, today), due_before_dependency(milestone))
-        if chosen.admits(milestone, row.standing.state):
+        if chosen.admits(milestone, row.standing.state, today):
             rows.append(row)
     return Plan(_grouped(rows), total=len(rows))
 

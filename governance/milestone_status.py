@@ -14,6 +14,8 @@ from governance.models.milestones import milestone_dependency
 
 # "The due date is near and nothing has started": planned, and due within this many days.
 NEAR = timedelta(days=14)
+# "Due soon" on the dashboard and in the plan's filter: open, and due today or within this many days.
+DUE_SOON = timedelta(days=30)
 CLOSED = frozenset({"done", "missed"})
 
 
@@ -31,6 +33,10 @@ class Standing:
 
 def is_overdue(milestone: Milestone, today: date) -> bool:
     return milestone.status not in CLOSED and milestone.due_on < today
+
+
+def is_due_soon(milestone: Milestone, today: date) -> bool:
+    return milestone.status not in CLOSED and today <= milestone.due_on <= today + DUE_SOON
 
 
 def standing(milestone: Milestone, today: date) -> Standing:
@@ -55,6 +61,10 @@ def due_before_dependency(milestone: Milestone) -> list[Milestone]:
 
 def overdue_condition(today: date, milestone=Milestone) -> ColumnElement[bool]:
     return and_(milestone.status.not_in(CLOSED), milestone.due_on < today)
+
+
+def due_soon_condition(today: date) -> ColumnElement[bool]:
+    return and_(Milestone.status.not_in(CLOSED), Milestone.due_on >= today, Milestone.due_on <= today + DUE_SOON)
 
 
 def _late_dependency(today: date) -> ColumnElement[bool]:

@@ -267,6 +267,8 @@ def decision_numbered(db: Session, number: str) -> Decision:
 def link_task(db: Session, actor: Actor, milestone: Milestone, task: Task) -> None:
     """A task serves one milestone at most; linking it here moves it from any other."""
     require(actor.can_manage_milestone(milestone) and actor.can_read_task(task))
+    if task.milestone_id not in (None, milestone.id):  # taking it off another milestone is that one's business too
+        require(actor.can_manage_milestone(db.get(Milestone, task.milestone_id)))
     if task.milestone_id == milestone.id:
         raise DomainError("task", N_("Diese Aufgabe ist schon verknüpft."))
     task.milestone_id = milestone.id

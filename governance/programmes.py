@@ -10,16 +10,24 @@ from governance.models import Focus, Programme, ProgrammeExtension
 from governance.permissions import Actor, require
 
 MAX_REASON = 2_000
+MAX_NAME = 200
+MAX_TARGET_GROUP = 2_000
+MAX_FOCUS_NUMBER = 99
 END_BEFORE_START = N_("Das Programmende liegt vor dem Programmstart.")
+NAME_REQUIRED = N_("Bitte geben Sie den Namen des Programms an.")
+TITLE_REQUIRED = N_("Bitte geben Sie den Titel des Schwerpunkts an.")
+TOO_LONG = N_("Die Eingabe ist zu lang (höchstens %(max)s Zeichen).")
 
 
 def create_programme(
     db: Session, name: str, starts_on: date, ends_on: date, core_target_group: str = ""
 ) -> Programme:
+    _check_text("name", name, MAX_NAME, NAME_REQUIRED)
+    _check_text("core_target_group", core_target_group, MAX_TARGET_GROUP)
     if ends_on < starts_on:
         raise DomainError("ends_on", END_BEFORE_START)
     programme = Programme(
-        name=name, starts_on=starts_on, ends_on=ends_on, core_target_group=core_target_group
+        name=name.strip(), starts_on=starts_on, ends_on=ends_on, core_target_group=core_target_group.strip()
     )
     db.add(programme)
     db.flush()
@@ -31,6 +39,48 @@ def add_focus(db: Session, programme: Programme, number: int, title: str) -> Foc
     db.add(focus)
     db.flush()
     return focus
+
+
+def update_programme(db: Session, actor: Actor, programme: Programme, name: str, starts_on: date,
+                     core_target_group: str) -> Programme:
+    """Name, start and core target group; the end moves only through a recorded extension."""
+    require(actor.is_coordinator)
+    _check_text("name", name, MAX_NAME, NAME_REQUIRED)
+    _check_text("core_target_group", core_target_group, MAX_TARGET_GROUP)
+    if starts_on > programme.ends_on:
+        raise DomainError("starts_on", N_("Der Programmstart liegt nach dem Programmende."))
+    programme.name, programme.starts_on = name.strip(), starts_on
+    programme.core_target_group = core_target_group.strip()
+    db.flush()
+    return programme
+
+
+def add_programme_focus(db: Session, actor: Actor, programme: Programme, number: int | None, title: str) -> Focus:
+    """A new focus as the coordinator enters it: a number not yet taken, and a title."""
+    require(actor.is_coordinator)
+    if number is None or not 1 <= number <= MAX_FOCUS_NUMBER:
+        raise DomainError("focus_number", N_("Bitte geben Sie eine Nummer von 1 bis %(max)s an."),
+                          max=MAX_FOCUS_NUMBER)
+    if any(focus.number == number for focus in programme.focuses):
+        raise DomainError("focus_number", N_("Diese Nummer hat schon ein anderer Schwerpunkt."))
+    _check_text("focus_title", title, MAX_NAME, TITLE_REQUIRED)
+    return add_focus(db, programme, number, title.strip())
+
+
+def rename_focus(db: Session, actor: Actor, focus: Focus, title: str) -> Focus:
+    """The focus keeps its number (milestones and links name it); its title may be put better."""
+    require(actor.is_coordinator)
+    _check_text(f"focus_{focus.id}", title, MAX_NAME, TITLE_REQUIRED)
+    focus.title = title.strip()
+    db.flush()
+    return focus
+
+
+def _check_text(field: str, value: str, max_length: int, required: str | None = None) -> None:
+    if required and not value.strip():
+        raise DomainError(field, required)
+    if len(value.strip()) > max_length:
+        raise DomainError(field, TOO_LONG, max=max_length)
 
 
 def current_programme(db: Session) -> Programme | None:

@@ -31,6 +31,7 @@ MESSAGES = {
     "milestone_saved": N_("Der Meilenstein ist gespeichert."),
     "milestone_changed": N_("Die Änderung am Meilenstein ist gespeichert."),
     "programme_extended": N_("Die Verlängerung ist festgehalten."),
+    "programme_saved": N_("Das Programm ist gespeichert."),
 }
 
 

@@ -15,6 +15,8 @@ _DATETIME_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 # One decimal mark, comma or point, and no thousands separators: "1.250" would be ambiguous.
 _DECIMAL = re.compile(r"-?[0-9]{1,15}([,.][0-9]{1,6})?")
+# A point before exactly three digits ("1.250", "12.500.000", "1.250,5") is read as a thousands point: refused.
+_THOUSANDS = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?")
 
 
 class Form(dict[str, str]):
@@ -99,6 +101,9 @@ class Form(dict[str, str]):
         """A number as people write it in German ("12,5"; "12.5" works too); empty gives None unless `required`."""
         value = self.text(name, 30, required)
         if not value or name in self.errors:
+            return None
+        if _THOUSANDS.fullmatch(value):
+            self.add_error(DomainError(name, N_("Bitte schreiben Sie Tausender ohne Punkt, z. B. 1250.")))
             return None
         if not _DECIMAL.fullmatch(value):
             self.add_error(DomainError(name, N_("Bitte geben Sie eine Zahl an, z. B. 12,5.")))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from governance.decisions import DecisionDraft, record_decision
 from governance.errors import Conflict, DomainError, NotAllowed
+from governance.groups import add_membership
 from governance.history import history_of
 from governance.indicators import IndicatorDraft, add_indicator, remove_indicator, update_indicator
 from governance.milestone_plan import PlanFilter, milestone_plan, responsible_groups
@@ -289,6 +290,20 @@ def test_linking_a_task_of_another_group_goes_through_the_coordinator(db, groups
     assert tasks_to_link(db, milestone) == [task]
     link_task(db, coordinator, milestone, task)
     assert db.scalar(select(Task.milestone_id).where(Task.id == task.id)) == milestone.id
+
+
+def test_a_manager_of_another_group_cannot_take_a_task_off_its_milestone(db, groups, plan, coordinator):
+    """Paula chairs PG and is a mere member of NN: she reads NN's task, yet NN's milestone is not hers to strip."""
+    theirs, ours = plan("Stadtteilbüro", group=groups.working), plan("Konzept", group=groups.planning)
+    paula = person_in(db, groups.planning, "chair", "Paula Planung")
+    add_membership(db, groups.working, paula, "member")
+    task = create_task(db, coordinator, groups.working, "Räume suchen", coordinator.person)
+    link_task(db, coordinator, theirs, task)
+    with pytest.raises(NotAllowed):
+        link_task(db, actor_of(db, paula), ours, task)
+    assert db.scalar(select(Task.milestone_id).where(Task.id == task.id)) == theirs.id
+    link_task(db, coordinator, ours, task)
+    assert db.scalar(select(Task.milestone_id).where(Task.id == task.id)) == ours.id
 
 
 def test_the_plan_is_shown_a_page_at_a_time_still_grouped_by_focus(db, programme, plan):

@@ -7,7 +7,8 @@ import pytest
 from governance.errors import DomainError, NotAllowed
 from governance.people import create_person
 from governance.permissions import Actor
-from governance.programmes import create_programme, extend_programme, extensions_of, original_end
+from governance.programmes import (add_programme_focus, create_programme, extend_programme, extensions_of,
+                                   original_end, rename_focus, update_programme)
 
 
 @pytest.fixture
@@ -58,3 +59,25 @@ def test_a_programme_cannot_end_before_it_starts(db):
     with pytest.raises(DomainError) as raised:
         create_programme(db, "Falsch herum", date(2025, 1, 1), date(2024, 1, 1))
     assert raised.value.field == "ends_on"
+
+
+def test_the_coordinator_changes_name_and_start_but_not_past_the_end(db, programme, coordinator):
+    update_programme(db, coordinator, programme, " Präventionskette ", date(2022, 10, 1), "Familien")
+    assert (programme.name, programme.starts_on, programme.core_target_group) == (
+        "Präventionskette", date(2022, 10, 1), "Familien")
+    with pytest.raises(DomainError) as raised:
+        update_programme(db, coordinator, programme, "Präventionskette", date(2026, 1, 1), "")
+    assert raised.value.field == "starts_on"
+    with pytest.raises(NotAllowed):
+        update_programme(db, Actor(create_person(db, "Mira Mitglied")), programme, "X", date(2022, 9, 1), "")
+
+
+def test_focuses_get_a_free_number_and_a_title(db, programme, coordinator):
+    focus = add_programme_focus(db, coordinator, programme, 1, " Wirkung ")
+    for number, title, field in ((1, "Doppelt", "focus_number"), (None, "Ohne", "focus_number"),
+                                 (100, "Zu groß", "focus_number"), (2, " ", "focus_title")):
+        with pytest.raises(DomainError) as raised:
+            add_programme_focus(db, coordinator, programme, number, title)
+        assert raised.value.field == field
+    rename_focus(db, coordinator, focus, "Wirkungsorientierung")
+    assert [(f.number, f.title) for f in programme.focuses] == [(1, "Wirkungsorientierung")]

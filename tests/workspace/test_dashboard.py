@@ -51,6 +51,27 @@ def test_progress_per_focus_links_to_the_plan(as_coordinator, world):
     assert row.select_one("td a")["href"].startswith("/milestones?focus=")
 
 
+def test_due_soon_counts_only_the_current_programme_and_links_to_exactly_those_in_the_plan(
+        as_coordinator, world, database):
+    with database.transaction() as db:
+        programme = db.query(Milestone).first().programme
+        other = create_programme(db, "Ein anderes Programm", date(2023, 1, 1), today() + timedelta(days=400))
+        db.add(Milestone(programme=other, title="Fremd", due_on=today() + timedelta(days=3), status="planned"))
+        for number in range(11):
+            db.add(Milestone(programme=programme, title=f"Bald {number:02d}", due_on=today() + timedelta(days=20),
+                             status="in_progress"))
+        db.add(Milestone(programme=programme, title="Später", due_on=today() + timedelta(days=31), status="planned"))
+    soup = page(as_coordinator.get("/"))
+    assert figures(soup)["in den nächsten 30 Tagen fällig"] == "12"
+    assert "Fremd" not in text_of(soup, "#due-soon")
+    link = soup.select_one("#due-soon p a")
+    assert (link.get_text(), link["href"]) == ("Alle 12 im Meilensteinplan", "/milestones?status=due_soon")
+    plan = page(as_coordinator.get(link["href"] + "&view=table"))
+    titles = [a.get_text() for a in plan.select("table.plan-table tbody th[scope=row] a")]
+    assert titles == ["Übersicht"] + [f"Bald {number:02d}" for number in range(11)]
+    assert plan.select_one("#f-status option[selected]").get_text().strip() == "in den nächsten 30 Tagen fällig"
+
+
 def test_member_sees_the_open_milestones_of_their_groups(as_member, world):
     soup = page(as_member.get("/"))
     assert [a.get_text() for a in soup.select("section[aria-labelledby=milestones-heading] li a")] == [

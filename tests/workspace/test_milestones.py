@@ -150,7 +150,9 @@ def test_filters_combine_stay_in_the_url_and_reach_csv_and_print(client, groups,
 
 def test_without_a_programme_the_plan_says_so(as_member):
     assert text_of(page(as_member.get("/milestones")), "main h1 + p") == "Es ist noch kein Programm angelegt."
-    assert as_member.get("/programme").status_code == 404
+    soup = page(as_member.get("/programme"))
+    assert text_of(soup, "main h1 + p") == "Es ist noch kein Programm angelegt."
+    assert soup.select("a[href='/programme/edit']") == []
     assert csv_rows(as_member.get("/milestones.csv"))[1:] == []
     assert text_of(page(as_member.get("/milestones/print")), "main h1 + p") == "Es ist noch kein Programm angelegt."
 
@@ -392,7 +394,7 @@ def test_indicators_are_added_with_a_decimal_comma_and_updated_in_place(client, 
     assert response.status_code == 422
     soup = page(response)
     assert field_error(soup, "target") == "Bitte geben Sie eine Zahl an, z. B. 12,5."
-    assert field_error(soup, "current") == "Bitte geben Sie eine Zahl an, z. B. 12,5."
+    assert field_error(soup, "current") == "Bitte schreiben Sie Tausender ohne Punkt, z. B. 1250."
     assert soup.select_one("#f-target")["value"] == "zwölf"
     soup = page(post(client, path, htmx=True, name="erfasste Angebote", unit="Anzahl", baseline="", target="80",
                      current="51,5", current_on=""))
@@ -406,6 +408,22 @@ def test_indicators_are_added_with_a_decimal_comma_and_updated_in_place(client, 
     soup = page(post(client, edit, htmx=True, name="erfasste Angebote", unit="Anzahl", baseline="0", target="80",
                      current="60", current_on="2025-05-01"))
     assert [" ".join(c.get_text().split()) for c in soup.select("tbody tr td")][2:4] == ["60", "01.05.2025"]
+
+
+def test_a_new_current_value_under_the_old_date_is_dated_today(client, groups, plan, database, coordinator):
+    milestone = plan("Wer macht was?", today() + timedelta(days=20), group=groups.working)
+    with database.transaction() as db:
+        indicator = add_indicator(db, Actor(db.merge(coordinator.person)), db.merge(milestone),
+                                  IndicatorDraft("erfasste Angebote", 80.0, "Anzahl", 0.0, 51.0, date(2025, 5, 1)))
+    as_person(client, "nord@example.org")
+    edit = f"/milestones/{milestone.id}/indicators/{indicator.id}/edit"
+    assert page(client.get(edit)).select_one("#f-current_on")["value"] == "2025-05-01"
+    soup = page(post(client, edit, htmx=True, name="erfasste Angebote", unit="Anzahl", baseline="0", target="80",
+                     current="60", current_on="2025-05-01"))
+    assert [" ".join(c.get_text().split()) for c in soup.select("tbody tr td")][2:4] == ["60", f"{today():%d.%m.%Y}"]
+    soup = page(post(client, edit, htmx=True, name="erfasste Angebote", unit="Stück", baseline="0", target="80",
+                     current="60", current_on=today().isoformat()))
+    assert [" ".join(c.get_text().split()) for c in soup.select("tbody tr td")][2:4] == ["60", f"{today():%d.%m.%Y}"]
 
 
 def test_decisions_and_tasks_are_linked_by_number_and_choice(client, groups, plan, database, coordinator, member):
@@ -425,6 +443,29 @@ def test_decisions_and_tasks_are_linked_by_number_and_choice(client, groups, pla
     assert text_of(soup, "[aria-labelledby=linked-tasks-heading] li").startswith("Räume suchen · Mira Mitglied")
     soup = page(post(client, f"/milestones/{milestone.id}/tasks/{task.id}/remove", htmx=True))
     assert text_of(soup, "#linked-tasks-heading + p") == "Noch keine Aufgaben verknüpft."
+
+
+def test_a_reader_outside_the_group_sees_only_the_number_of_its_decision_and_none_of_its_tasks(
+        client, groups, plan, database, coordinator, member):
+    milestone = plan("Stadtteilbüro", today() + timedelta(days=60), group=groups.working)
+    with database.transaction() as db:
+        actor, merged = Actor(db.merge(coordinator.person)), db.merge(milestone)
+        decision = record_decision(db, actor, db.merge(groups.working), DecisionDraft("Vertrauliche Miete",
+                                                                                      "adopted", date(2024, 10, 15)))
+        link_decision(db, actor, merged, decision)
+        link_task(db, actor, merged, create_task(db, actor, db.merge(groups.working), "Räume suchen",
+                                                 db.merge(member.person)))
+    as_person(client, "planung@example.org")
+    soup = page(client.get(f"/milestones/{milestone.id}"))
+    assert text_of(soup, "[aria-labelledby=linked-decisions-heading] li") == "NN-2024-001"
+    assert soup.select("[aria-labelledby=linked-decisions-heading] a") == []
+    assert "Vertrauliche Miete" not in text_of(soup, "#milestone_links")
+    assert text_of(soup, "#linked-tasks-heading + p") == "Noch keine Aufgaben verknüpft."
+    post(client, "/logout")
+    as_person(client, "mitglied@example.org")
+    soup = page(client.get(f"/milestones/{milestone.id}"))
+    assert text_of(soup, "[aria-labelledby=linked-decisions-heading] li") == "NN-2024-001: Vertrauliche Miete"
+    assert text_of(soup, "[aria-labelledby=linked-tasks-heading] li").startswith("Räume suchen · Mira Mitglied")
 
 
 # The programme ---------------------------------------------------------------------------------
@@ -456,10 +497,82 @@ def test_coordinator_extends_the_programme(client, groups, programme):
     assert len(soup.select("table.extensions tbody tr")) == 2
 
 
+def test_coordinator_sets_up_the_programme_from_the_hint_on_the_plan(client, coordinator):
+    as_person(client, "koordination@example.org")
+    link = page(client.get("/milestones")).select_one("main a[href='/programme/edit']")
+    assert link.get_text() == "Programm anlegen"
+    form = page(client.get(link["href"]))
+    assert text_of(form, "h1") == "Programm anlegen"
+    assert [label.get_text(" ", strip=True) for label in form.select("#programme_form label")][:3] == [
+        "Name (Pflichtfeld)", "Programmstart (Pflichtfeld)", "Programmende (Pflichtfeld)"]
+    response = post(client, "/programme/edit", name="Präventionskette Jena", starts_on="2022-09-01",
+                    ends_on="2025-12-31", core_target_group="Kinder von 0 bis 10 Jahren",
+                    focus_number="1", focus_title="Wirkungsorientierung")
+    assert (response.status_code, response.headers["location"]) == (303, "/programme")
+    soup = page(client.get("/programme"))
+    assert text_of(soup, ".flash") == "Das Programm ist gespeichert."
+    assert text_of(soup, "h1") == "Präventionskette Jena"
+    assert text_of(soup, ".programme-facts dd") == "01.09.2022 – 31.12.2025"
+    assert [li.get_text() for li in soup.select("ol.focuses li")] == ["Wirkungsorientierung"]
+    assert text_of(soup, "main a[href='/programme/edit']") == "Programm bearbeiten"
+
+
+def test_a_programme_ending_before_its_start_is_refused_next_to_the_field(client, coordinator, database):
+    as_person(client, "koordination@example.org")
+    response = post(client, "/programme/edit", name="Falsch herum", starts_on="2025-01-01", ends_on="2024-01-01",
+                    core_target_group="", focus_number="", focus_title="")
+    assert response.status_code == 422
+    soup = page(response)
+    assert field_error(soup, "ends_on") == "Das Programmende liegt vor dem Programmstart."
+    assert soup.select_one("#f-name")["value"] == "Falsch herum"
+    with database.transaction() as db:
+        assert db.scalars(select(Programme)).all() == []
+
+
+def test_coordinator_changes_the_programme_and_its_focuses_but_not_its_end(client, groups, programme):
+    as_person(client, "koordination@example.org")
+    form = page(client.get("/programme/edit"))
+    assert form.select_one("#f-name")["value"] == "Präventionskette Jena"
+    assert form.select_one("#f-ends_on") is None
+    first, second = programme.focuses
+    fields = {"name": "Präventionskette Jena-Nord", "starts_on": "2022-10-01", "ends_on": "2040-01-01",
+              "core_target_group": "Kinder und Familien", f"focus_{first.id}": "Wirkung im Blick",
+              f"focus_{second.id}": second.title, "focus_number": "2", "focus_title": "Doppelt"}
+    response = post(client, "/programme/edit", **fields)
+    assert response.status_code == 422
+    assert field_error(page(response), "focus_number") == "Diese Nummer hat schon ein anderer Schwerpunkt."
+    assert page(response).select_one(f"#f-focus_{first.id}")["value"] == "Wirkung im Blick"
+    assert text_of(page(client.get("/programme")), "h1") == "Präventionskette Jena"
+    response = post(client, "/programme/edit", **{**fields, "focus_number": "3", "focus_title": "Teilhabe"})
+    assert response.status_code == 303
+    soup = page(client.get("/programme"))
+    assert text_of(soup, "h1") == "Präventionskette Jena-Nord"
+    assert [" ".join(dd.get_text().split()) for dd in soup.select(".programme-facts dd")] == [
+        f"01.10.2022 – {EXTENDED:%d.%m.%Y}", "31.12.2025", "Kinder und Familien"]
+    assert [li.get_text() for li in soup.select("ol.focuses li")] == [
+        "Wirkung im Blick", "Abbau von Barrieren im Leistungsbezug", "Teilhabe"]
+
+
 def test_decimal_fields_read_german_numbers():
     form = Form({"a": "12,5", "b": "-3", "c": "12.5", "d": "1.250,5", "e": "12,", "f": "", "g": "1e5"})
     assert [form.decimal(name) for name in "abcdefg"] == [12.5, -3.0, 12.5, None, None, None, None]
     assert sorted(form.errors) == ["d", "e", "g"]
+
+
+def test_a_point_before_three_digits_is_refused_as_a_thousands_point():
+    form = Form({"a": "1.250", "b": "1.250,5", "c": "12.500.000", "d": "1.25", "e": "1250"})
+    assert [form.decimal(name) for name in "abcde"] == [None, None, None, 1.25, 1250.0]
+    assert {name: error.message for name, error in form.errors.items()} == {
+        name: "Bitte schreiben Sie Tausender ohne Punkt, z. B. 1250." for name in "abc"}
+
+
+def test_a_current_value_written_with_a_thousands_point_is_shown_next_to_the_field(client, groups, plan):
+    milestone = plan("Stadtteilbüro", today() + timedelta(days=60), group=groups.working)
+    as_person(client, "nord@example.org")
+    response = post(client, f"/milestones/{milestone.id}/indicators", htmx=True, name="Kontakte", unit="",
+                    baseline="", target="1.250", current="", current_on="")
+    assert response.status_code == 422
+    assert field_error(page(response), "target") == "Bitte schreiben Sie Tausender ohne Punkt, z. B. 1250."
 
 
 # Who may do what: coordinator / chair of the responsible group (NN) / member of NN / chair of another
@@ -489,6 +602,8 @@ RULES = [  # method, path, (coordinator, chair, member, outsider, anonymous)
     ("POST", "/milestones/{m}/tasks/{t}/remove", (303, 303, 403, 403, 303)),
     ("GET", "/programme", (200, 200, 200, 200, 303)),
     ("POST", "/programme/extend", (422, 403, 403, 403, 303)),
+    ("GET", "/programme/edit", (200, 403, 403, 403, 303)),
+    ("POST", "/programme/edit", (422, 403, 403, 403, 303)),
 ]
 
 

@@ -43,7 +43,7 @@ def _plan_context(call: Call, paged: bool = False) -> dict:
     """Everything the plan shows, the same for the page (one page of rows), its blocks, the CSV and print."""
     programme = current_programme(call.db)
     if programme is None:
-        return {"programme": None}
+        return {"programme": None, "actor": call.actor}
     groups = responsible_groups(call.db, programme)
     filters = _filters(call, programme, groups)
     plan = milestone_plan(call.db, programme, filters, today())
