@@ -58,3 +58,12 @@ def add_item(db: Session, meeting: Meeting, title: str, position: int = 0, kind:
 def days_from_now(days: int, hour: int = 17) -> datetime:
     """A Berlin wall time `days` from today, for meetings that must lie in the past or the future."""
     return datetime.combine(today() + timedelta(days=days), datetime.min.time()).replace(hour=hour)
+
+
+def network_with(database, memberships) -> Groups:
+    """The three groups, committed, with (account, level, role) memberships, for route tests."""
+    with database.transaction() as db:
+        groups = build_groups(db)
+        for account, level, role in memberships:
+            add_membership(db, getattr(groups, level), db.merge(account.person), role)
+    return groups

@@ -10,7 +10,7 @@ from governance.groups import add_membership
 from governance.models import AgendaItem, Decision
 from governance.permissions import Actor
 from governance.tasks import create_task
-from networks import add_item, add_meeting, build_groups, days_from_now
+from networks import add_item, add_meeting, days_from_now, network_with
 from support import as_person, count_queries, csrf_of, field_error, log_in, page, post, text_of
 
 
@@ -20,12 +20,8 @@ def groups(database, make_account, coordinator, member):
     """Steering → planning (PG) → working group (NN): Paula chairs PG, Mira is a member, Otto is in NN only."""
     chair = make_account("vorsitz@example.org", "Paula Planung")
     outsider = make_account("nord@example.org", "Otto Ortsteil")
-    with database.transaction() as db:
-        groups = build_groups(db)
-        for account, group, role in ((chair, groups.planning, "chair"), (member, groups.planning, "member"),
-                                     (outsider, groups.working, "member")):
-            add_membership(db, group, db.merge(account.person), role)
-    return groups
+    return network_with(database, ((chair, "planning", "chair"), (member, "planning", "member"),
+                                   (outsider, "working", "member")))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from governance.decisions import DecisionDraft, record_decision
-from governance.groups import add_membership
 from governance.indicators import IndicatorDraft, add_indicator
 from governance.milestones import MilestoneDraft, create_milestone, link_decision, link_task
 from governance.models import Milestone, Programme
@@ -17,7 +16,7 @@ from governance.permissions import Actor
 from governance.programmes import add_focus, create_programme, extend_programme
 from governance.tasks import create_task
 from governance.times import today
-from networks import build_groups
+from networks import network_with
 from support import as_person, count_queries, csrf_of, field_error, log_in, page, post, text_of
 from workspace.forms import Form
 
@@ -31,12 +30,8 @@ def groups(database, make_account, coordinator, member):
     """Steering → planning (PG) → working group NN: Otto chairs NN, Mira is an NN member, Paula is in PG only."""
     chair = make_account("nord@example.org", "Otto Ortsteil")
     outsider = make_account("planung@example.org", "Paula Planung")
-    with database.transaction() as db:
-        groups = build_groups(db)
-        for account, group, role in ((chair, groups.working, "chair"), (member, groups.working, "member"),
-                                     (outsider, groups.planning, "chair")):
-            add_membership(db, group, db.merge(account.person), role)
-    return groups
+    return network_with(database, ((chair, "working", "chair"), (member, "working", "member"),
+                                   (outsider, "planning", "chair")))
 
 
 @pytest.fixture
