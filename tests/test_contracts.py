@@ -155,6 +155,8 @@ def _swappable_blocks(renderer: Renderer, template: str) -> list[str]:
 
 def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, database, member, coordinator):
     """Crawl every page, then render each of its blocks alone with the page's own context."""
+    from calendar_world import make_event
+    from calendars.recurrence import Recurrence
     from governance.agenda import ItemDraft, add_agenda_item
     from governance.decisions import DecisionDraft, record_decision
     from governance.groups import add_membership, create_group
@@ -178,6 +180,8 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
         planner = actor_for(db, db.merge(coordinator).person, today())
         milestone = create_milestone(db, planner, programme, MilestoneDraft("Meilenstein", due_on=date(2026, 6, 30)))
         indicator = add_indicator(db, planner, milestone, IndicatorDraft("Angebote", 10.0))
+        lunch = make_event(db, db.merge(coordinator).person, "Mittagstisch", "2030-01-16 12:00", "2030-01-16 13:00",
+                           recurrence=Recurrence("weekly"))
     seen: dict[str, dict] = {}
     original = Renderer.render
 
@@ -196,7 +200,9 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
                  f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/invitation", f"/meetings/{meeting.id}/minutes",
                  "/milestones", "/milestones/print", "/milestones/new", f"/milestones/{milestone.id}",
                  f"/milestones/{milestone.id}/edit", f"/milestones/{milestone.id}/indicators/{indicator.id}/edit",
-                 "/programme"):
+                 "/programme", "/calendar", "/calendar/month", "/calendar/year", "/calendar/reach", "/events/new",
+                 f"/events/{lunch.slug}", f"/events/{lunch.slug}/edit", f"/events/{lunch.slug}/dates/2030-01-23",
+                 "/events/mine", "/events/review"):
         as_coordinator.get(path)
     as_coordinator.post("/logout", data={"csrf_token": page(as_coordinator.get("/profile"))
                                          .select_one("input[name=csrf_token]")["value"]})
@@ -218,6 +224,7 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
     assert {"agenda", "attendance", "minutes_item_row"} <= set(checked)
     assert {"milestone_plan", "milestone_status", "milestone_dependencies", "milestone_indicators", "milestone_links",
             "milestone_form", "extension_form"} <= set(checked)
+    assert {"calendar_results", "event_form", "event_review", "event_date_form"} <= set(checked)
 
 
 def test_htmx_is_vendored_with_its_licence():

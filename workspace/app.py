@@ -16,8 +16,8 @@ from workspace.db import Database
 from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
-from workspace.routes import (account, admin, decisions, groups, meetings, milestone_plan, milestones, pages,
-                              programme, tasks)
+from workspace.routes import (account, admin, calendar, decisions, events, feeds, groups, meetings,
+                              milestone_plan, milestones, pages, programme, tasks)
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *milestone_plan.routes,
             *milestones.routes,
             *programme.routes,
+            *calendar.routes,
+            *events.routes,
+            *feeds.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

@@ -14,6 +14,7 @@ from governance.organisations import create_area, create_organisation, create_ta
 from governance.people import create_person
 from governance.programmes import add_focus, create_programme
 from workspace.auth import create_account
+from workspace.demo_calendar import load_calendar
 from workspace.demo_governance import load_governance
 from workspace.demo_milestones import load_milestones
 from workspace.metadata import metadata
@@ -82,6 +83,7 @@ def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
     coordinator = next(people[login.person] for login in logins if login.role == "coordinator")
     load_governance(db, seed, groups, coordinator, people)
     load_milestones(db, seed, programme, groups, coordinator, people)
+    load_calendar(db, seed, groups, coordinator, people)
     return logins
 
 

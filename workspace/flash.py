@@ -32,6 +32,15 @@ MESSAGES = {
     "milestone_changed": N_("Die Änderung am Meilenstein ist gespeichert."),
     "programme_extended": N_("Die Verlängerung ist festgehalten."),
     "programme_saved": N_("Das Programm ist gespeichert."),
+    "event_submitted": N_("Der Termin ist eingereicht – er wartet auf Freigabe."),
+    "event_saved": N_("Der Termin ist gespeichert."),
+    "event_approved": N_("Der Termin ist freigegeben."),
+    "event_rejected": N_("Der Termin ist abgelehnt; die einreichende Person sieht den Grund."),
+    "event_date_changed": N_("Die Änderung an diesem Termin ist gespeichert."),
+    "event_date_restored": N_("Der Termin findet wieder statt, wie die Reihe es vorsieht."),
+    "event_series_split": N_("Die Änderung gilt ab diesem Termin; die bisherige Reihe endet davor."),
+    "feed_token_renewed": N_("Ihr neuer Kalender-Link ist erzeugt. Der bisherige Link funktioniert nicht mehr."),
+    "feed_token_revoked": N_("Ihr Kalender-Link ist widerrufen. Abonnierte Kalender werden nicht mehr aktualisiert."),
 }
 
 

@@ -25,9 +25,31 @@ class Form(dict[str, str]):
     def __init__(self, fields: dict[str, str] | None = None) -> None:
         super().__init__(fields or {})
         self.errors: dict[str, DomainError] = {}
+        self.lists: dict[str, list[str]] = {}  # every value of a repeated field (a list of checkboxes)
 
     def add_error(self, error: DomainError) -> None:
         self.errors.setdefault(error.field, error)
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value sent under `name`, in order (a list of checkboxes); [] when none was sent."""
+        if name in self.lists:
+            return list(self.lists[name])
+        return [self[name]] if name in self else []
+
+    def setlist(self, name: str, values: Collection[str]) -> None:
+        """Prefill a list of checkboxes (a form showing what is stored)."""
+        self.lists[name] = list(values)
+
+    def clear(self) -> None:
+        super().clear()
+        self.lists.clear()
+
+    def choices(self, name: str, choices: Collection[str]) -> list[str]:
+        """The ticked values of a list of checkboxes, each once; a value not offered is an error on the field."""
+        values = list(dict.fromkeys(self.getlist(name)))
+        if any(value not in choices for value in values) and name not in self.errors:
+            self.add_error(DomainError(name, N_("Bitte wählen Sie einen der angebotenen Werte.")))
+        return [value for value in values if value in choices]
 
     def text(self, name: str, max_length: int, required: str | None = None) -> str:
         """The field's value with outer spaces removed; `required` is the message when it is empty."""
@@ -150,10 +172,10 @@ def parse_urlencoded(body: bytes) -> Form:
         except UnicodeDecodeError:
             form[name] = ""
             form.add_error(DomainError(name, N_("Die Eingabe enthält ungültige Zeichen (kein UTF-8).")))
-            continue
         if _CONTROL.search(form[name]):
             form[name] = _CONTROL.sub("", form[name])
             form.add_error(DomainError(name, N_("Die Eingabe enthält unzulässige Steuerzeichen.")))
+        form.lists.setdefault(name, []).append(form[name])
     return form
 
 

@@ -23,6 +23,7 @@ ENVIRONMENT = {
     "FORWARDED_ALLOW_IPS": "addresses of trusted reverse proxies whose X-Forwarded-For is believed",
     "HOST": "address `werkstadt serve` listens on; default 127.0.0.1",
     "PORT": "port `werkstadt serve` listens on; default 8000",
+    "FEED_PAST_DAYS": "how many days back the iCal feeds reach; default 365",
 }
 
 
@@ -42,6 +43,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     forwarded_allow_ips: str | None = None
+    feed_past_days: int = 365
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     def __post_init__(self) -> None:
@@ -70,12 +72,19 @@ class Settings:
             host=host,
             port=port,
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
+            feed_past_days=_days(env.get("FEED_PAST_DAYS") or "365"),
         )
 
 
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SettingsError("PORT must be a number from 1 to 65535")
+    return int(value)
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or int(value) > 36500:
+        raise SettingsError("FEED_PAST_DAYS must be a number of days from 0 to 36500")
     return int(value)
 
 

@@ -4,6 +4,8 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import select
+
 from governance.errors import N_, DomainError
 from workspace.endpoints import Call
 
@@ -20,6 +22,15 @@ def chosen(call: Call, model: type[T], field: str) -> T | None:
     if row is None:
         call.form.add_error(DomainError(field, NOT_OFFERED))
     return row
+
+
+def chosen_all(call: Call, model: type[T], field: str) -> list[T]:
+    """The rows a list of checkboxes names by id; an id that names nothing is an error on the field."""
+    ids = {whole(value, 18) for value in call.form.getlist(field)}
+    rows = list(call.db.scalars(select(model).where(model.id.in_(ids - {None})))) if ids else []
+    if len(rows) != len(ids):
+        call.form.add_error(DomainError(field, NOT_OFFERED))
+    return rows
 
 
 def attempt(call: Call, operation: Callable[[], T]) -> T | None:

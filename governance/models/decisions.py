@@ -82,12 +82,16 @@ class Task(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id", ondelete="SET NULL"), index=True)
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None]
+    version_id: Mapped[int] = mapped_column(default=1)
 
     owner: Mapped[Person | None] = relationship()
     group: Mapped[Group | None] = relationship()
     agenda_item: Mapped[AgendaItem | None] = relationship()
     decision: Mapped[Decision | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     def is_overdue(self, today: date) -> bool:
         return self.status != "done" and self.due_on is not None and self.due_on < today

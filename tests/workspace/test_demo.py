@@ -1,9 +1,23 @@
 """The demo seed: the facts of Jena-Nord, usable right after `werkstadt demo`."""
 
+import re
+from datetime import datetime, time, timedelta
+
 import pytest
 
+from calendars.events import review_queue
+from calendars.listing import CalendarFilter, calendar_dates
+from calendars.models import Event
+from governance.permissions import Actor
+from governance.times import from_berlin, in_berlin, today
 from support import CHEAP_HASHER, log_in, page, text_of
 from workspace.demo import DEMO_PASSWORD, load_demo
+
+
+def berlin_clock(instant: datetime) -> str:
+    """Weekday and wall-clock time in Berlin, e.g. 'Mi 12:00'."""
+    moment = in_berlin(instant)
+    return ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")[moment.weekday()] + moment.strftime(" %H:%M")
 
 
 @pytest.fixture
@@ -133,3 +147,86 @@ def test_a_member_outside_the_steering_group_reads_its_adopted_decision(client, 
     soup = page(client.get("/decisions"))
     text = " ".join(soup.get_text().split())
     assert "SG-2025-001" in text and "bis Ende 2027 fortgeführt" in text
+
+
+def test_demo_calendar_has_the_districts_events_approved_with_their_schedule(database, demo):
+    with database.session(write=False) as db:
+        events = {event.slug: event for event in db.query(Event)}
+        facts = {
+            slug: (event.kind, event.review, event.frequency, event.repeat_on, event.weekdays, event.all_day,
+                   event.area.name, event.organiser.name if event.organiser else None,
+                   [partner.name for partner in event.partners], [group.name for group in event.target_groups])
+            for slug, event in events.items() if event.visibility == "public" and event.review == "approved"
+        }
+        lunch = events["mittagstisch-auf-raedern-zum-essen"]
+        times = (berlin_clock(lunch.starts_at), berlin_clock(lunch.ends_at), lunch.last_ends_at)
+        week = events["woche-der-seelischen-gesundheit"]
+        week_days = (week.ends_at - week.starts_at).days
+        rikscha = events["ausfahrt-mit-der-seniorenrikscha-2"]
+        season = (rikscha.help_needed, berlin_clock(rikscha.starts_at), rikscha.repeat_until.month)
+    church = "Evangelisch-Lutherischer Kirchenkreis – Kirche Löbstedt"
+    children = "Kinder (0–10 Jahre) und ihre Familien"
+    assert facts["woche-der-seelischen-gesundheit"] == (
+        "tradition", "approved", "yearly", "weekday", "", True, "Jena-Nord", None, [], [])
+    assert facts["spaetlese-lesung-konzert-spielnachmittag"] == (
+        "offer", "approved", "monthly", "weekday", "", False, "Löbstedt", church, [], ["Senior*innen"])
+    assert facts["mittagstisch-auf-raedern-zum-essen"] == (
+        "offer", "approved", "weekly", "date", "WE", False, "Löbstedt", church, [], ["Senior*innen"])
+    assert facts["stadtteilfest-jena-nord"] == (
+        "festival", "approved", "yearly", "weekday", "", False, "Jena-Nord", "Netzwerk »Nord für Nord«",
+        ["AWO Integrativer Kindergarten »Abenteuerland«", "Drudel 11 e.V. – Jugendzentrum Polaris",
+         "Kulturschlachthof e.V."], [children, "Senior*innen"])
+    assert facts["laternenumzug-zu-st-martin"] == (
+        "tradition", "approved", "yearly", "date", "", False, "Jena-Nord", "Kommunaler Kindergarten »Weltentdecker«",
+        [], [children])
+    assert facts["kinderfest-zum-weltkindertag"] == (
+        "festival", "approved", "yearly", "date", "", True, "Jena-Nord", None, [], [children])
+    assert facts["ausfahrt-mit-der-seniorenrikscha"][:8] == (
+        "offer", "approved", "weekly", "date", "FR", False, "Jena-Nord", None)
+    assert times == ("Mi 12:00", "Mi 13:30", None) and week_days == 7
+    assert season == ("Schüler*innen als Fahrer*innen", "Fr 10:00", 10)
+
+
+def test_demo_calendar_dates_lie_around_the_load_day(database, demo):
+    start = from_berlin(datetime.combine(today(), time()))
+    with database.session(write=False) as db:
+        ahead = calendar_dates(db, CalendarFilter(), start, start + timedelta(days=366))
+        behind = calendar_dates(db, CalendarFilter(), start - timedelta(days=366), start)
+        titles = {o.event.title for o in ahead}
+        cancelled = [(o.event.title, o.note, o.starts_at - start) for o in ahead if o.cancelled]
+    assert {"Stadtteilfest Jena-Nord", "Laternenumzug zu St. Martin", "Kinderfest zum Weltkindertag",
+            "Woche der seelischen Gesundheit", "Spätlese – Lesung, Konzert, Spielnachmittag",
+            "Mittagstisch »Auf Rädern zum Essen«", "Ausfahrt mit der Seniorenrikscha"} == titles
+    assert {o.event.title for o in behind} == titles
+    [(title, note, distance)] = cancelled
+    assert title == "Mittagstisch »Auf Rädern zum Essen«"
+    assert note == "Fällt aus: Das Küchenteam ist auf Betriebsausflug."
+    assert timedelta(days=10) <= distance < timedelta(days=18)
+
+
+def test_demo_calendar_feed_shows_the_cancelled_lunch_but_not_the_internal_or_waiting_events(client, demo):
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
+    feed = response.text
+    unfolded = feed.replace("\r\n ", "")
+    assert "SUMMARY:Stadtteilfest Jena-Nord\r\n" in feed and "RRULE:FREQ=YEARLY;BYDAY=+2SA;BYMONTH=6\r\n" in feed
+    assert "RRULE:FREQ=WEEKLY;BYDAY=WE\r\n" in feed
+    [cancelled] = re.findall(r"EXDATE;TZID=Europe/Berlin:(\d{8})T120000\r\n", feed)
+    day = datetime.strptime(cancelled, "%Y%m%d").date()
+    assert day.weekday() == 2 and timedelta(days=10) <= day - today() < timedelta(days=17)
+    replacement = unfolded[unfolded.index(f"RECURRENCE-ID;TZID=Europe/Berlin:{cancelled}T120000"):]
+    replacement = replacement[:replacement.index("END:VEVENT")]
+    assert "STATUS:CANCELLED" in replacement and "Fällt aus: Das Küchenteam ist auf Betriebsausflug." in replacement
+    assert "Vorbereitungstreffen" not in feed and "Aufräumaktion" not in feed
+
+
+def test_demo_calendar_has_an_internal_event_and_a_submission_waiting_for_review(database, demo):
+    with database.session(write=False) as db:
+        internal = db.query(Event).filter_by(visibility="internal").one()
+        waiting = db.query(Event).filter_by(review="submitted").one()
+        coordinator = db.query(Event).filter_by(slug="stadtteilfest-jena-nord").one().submitted_by
+        queue = review_queue(db, Actor(coordinator))
+        facts = ((internal.title, internal.review, internal.group.code),
+                 (waiting.title, waiting.submitted_by.email, waiting.organiser.name), queue == [waiting])
+    assert facts == (("Vorbereitungstreffen Stadtteilfest", "approved", "NN"),
+                     ("Aufräumaktion im Stadtteil", "nord@example.org", "Ortsteilrat Jena-Nord"), True)

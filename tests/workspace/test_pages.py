@@ -15,11 +15,11 @@ def test_layout_has_landmarks_and_skip_link(as_member):
     assert labels == ["Hauptnavigation", "Konto"]
 
 
-def test_navigation_names_the_areas_to_come(as_member):
+def test_navigation_names_the_areas(as_member):
     soup = page(as_member.get("/"))
     items = [" ".join(li.get_text().split()) for li in soup.select("nav[aria-label=Hauptnavigation] li")]
     assert items == ["Übersicht", "Gremien", "Sitzungen", "Beschlüsse", "Meine Aufgaben",
-                     "Meilensteine", "Stadtteilkalender (folgt)", "Akteure"]
+                     "Meilensteine", "Stadtteilkalender", "Akteure"]
 
 
 def test_member_sees_no_admin_link(as_member):

@@ -9,6 +9,7 @@ from workspace import auth, throttle
 from workspace.access import MEMBER, PUBLIC
 from workspace.endpoints import Call, endpoint
 from workspace.models import Account
+from workspace.routes.feeds import subscriptions
 from workspace.settings import LANGUAGES
 from workspace.sessions import end_sessions
 
@@ -68,7 +69,7 @@ def logout(call: Call) -> Response:
 
 @endpoint(MEMBER)
 def profile(call: Call) -> Response:
-    return call.render("account/profile.html")
+    return call.render("account/profile.html", **subscriptions(call))
 
 
 @endpoint(MEMBER)
@@ -83,7 +84,8 @@ def change_password(call: Call) -> Response:
         except DomainError as error:
             form.add_error(error)
     if form.errors:
-        return call.render("account/profile.html", status=422, block="password_form" if call.is_htmx else None)
+        return call.render("account/profile.html", status=422, block="password_form" if call.is_htmx else None,
+                           **subscriptions(call))
     end_sessions(call.db, call.account, keep=call.visitor.session)
     call.flash("password_changed")
     return call.redirect(call.url("profile"))
