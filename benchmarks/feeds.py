@@ -71,7 +71,8 @@ def main() -> None:
     print(f"  naive / served                   {statistics.median(naive) / statistics.median(served):7.0f}x"
           f"   (goal >= 20x)")
     print(f"  feed size                        {len(body) / 1e6:7.2f} MB, {body.count(b'BEGIN:VEVENT'):,} VEVENTs "
-          f"(naive build: {naive_body.count(b'BEGIN:VEVENT'):,})")
+          f"(naive build: {naive_body.count(b'BEGIN:VEVENT'):,}), {body.count(b'EXDATE'):,} with an EXDATE "
+          f"(naive: {naive_body.count(b'EXDATE'):,})")
     print(f"  peak Python memory while serving {SMALL:,} events: {small_peak / 1e6:.2f} MB, "
           f"{LARGE:,} events: {large_peak / 1e6:.2f} MB   (tracemalloc; body passed on as sent)")
 
@@ -119,13 +120,14 @@ def make(number: int, rng: random.Random, now: datetime, areas, organisers, targ
 
 
 def change_one_date(event: Event, rng: random.Random, now: datetime) -> None:
-    """Move or cancel one of the series' coming dates ("nur dieser Termin")."""
+    """Move or cancel one of the series' coming dates ("nur dieser Termin"), two days or 45 days ago
+    (a cancellation that old is an EXDATE added when the feed is assembled, no longer an override)."""
     coming = rng.choice(occurrences(event, now, now + timedelta(days=400))[:4])
     cancelled = rng.random() < 0.5
     shift = timedelta(hours=0 if cancelled else 2)
     event.exceptions.append(EventException(recurrence_id=coming.recurrence_id, cancelled=cancelled, sequence=0, place="", note="",
                                            starts_at=coming.starts_at + shift, ends_at=coming.ends_at + shift,
-                                           updated_at=now - timedelta(days=2)))
+                                           updated_at=now - timedelta(days=rng.choice((2, 45)))))
 
 
 async def serve(app) -> tuple[list[float], list[float], bytes]:

@@ -58,7 +58,8 @@ class EventDraft:
 
 
 def all_day_span(first: date, last: date) -> tuple[datetime, datetime]:
-    """An all-day event's instants: Berlin midnight of its first day to midnight after its last day."""
+    """Berlin midnight of `first` to midnight after `last`, as UTC instants: an all-day event's span,
+    and the window of Berlin days a calendar page lists."""
     return from_berlin(datetime.combine(first, time())), from_berlin(datetime.combine(last + timedelta(days=1), time()))
 
 
@@ -83,6 +84,14 @@ def can_see(actor: Actor | None, event: Event) -> bool:
     return actor is not None and can_edit(actor, event)
 
 
+def is_moderator(db: Session, actor: Actor) -> bool:
+    """Whether the actor moderates any events (the review queue is theirs): the same rule as can_moderate."""
+    if actor.is_coordinator:
+        return True
+    groups = db.scalars(select(Group).where(Group.id.in_(list(actor.roles)), Group.level == "working"))
+    return any(can_moderate(actor, group) for group in groups)
+
+
 # --- changes ----------------------------------------------------------------------------------
 
 def create_event(db: Session, actor: Actor, draft: EventDraft) -> Event:
@@ -102,12 +111,7 @@ def create_event(db: Session, actor: Actor, draft: EventDraft) -> Event:
 
 def update_event(db: Session, actor: Actor, event: Event, draft: EventDraft, version: int | None) -> Event:
     """Change the whole event (every date of a series); dates changed one by one follow when they can."""
-    require(can_edit(actor, event))
-    if draft.group != event.group:  # moving it to a group needs the right to moderate that group's events
-        require(can_moderate(actor, draft.group) or not can_moderate(actor, event.group))
-    if version != event.version_id:
-        raise Conflict(event)
-    _check(draft)
+    _check_change(actor, event, draft, version)
     _apply(event, draft)
     if not can_moderate(actor, event.group):
         event.review = "submitted"  # a changed submission waits for review again
@@ -157,7 +161,8 @@ def change_date(db: Session, actor: Actor, event: Event, day: date, starts_at: d
     exception.starts_at, exception.ends_at = starts_at, ends_at
     exception.place, exception.note, exception.cancelled = place.strip(), note.strip(), cancelled
     exception.updated_at = utcnow()
-    _touch(event)  # the series' EXDATE list may change with a cancellation
+    event.last_ends_at = _last_end(event)  # a date moved past the series' end still shows
+    _touch(event)
     ical.refresh(event)
     record_change(db, actor.person, "event", event.id, "date_cancelled" if cancelled else "date_changed",
                   {"date": [None, day.isoformat()]})
@@ -170,6 +175,7 @@ def restore_date(db: Session, actor: Actor, event: Event, day: date) -> None:
     occurrence = _date_of(event, day)
     if occurrence.exception is not None:
         event.exceptions.remove(occurrence.exception)
+        event.last_ends_at = _last_end(event)
         _touch(event)
         ical.refresh(event)
         record_change(db, actor.person, "event", event.id, "date_restored", {"date": [None, day.isoformat()]})
@@ -182,13 +188,10 @@ def split_series(db: Session, actor: Actor, event: Event, day: date, draft: Even
     The draft is the new series as entered (its count counts from `day`; no repetition makes the
     rest one single date). Dates changed one by one after `day` go to the new series when it has them.
     """
-    require(can_edit(actor, event))
-    if version != event.version_id:
-        raise Conflict(event)
+    _check_change(actor, event, draft, version)
     occurrence = _date_of(event, day)
     if occurrence.recurrence_id == event.starts_at:
         return update_event(db, actor, event, draft, version)
-    _check(draft)
     later = [e for e in event.exceptions if e.recurrence_id >= occurrence.recurrence_id]
     if event.repeat_count is not None:
         event.repeat_count = dates_before(event, day)
@@ -200,6 +203,7 @@ def split_series(db: Session, actor: Actor, event: Event, day: date, draft: Even
     _touch(event)
     ical.refresh(event)
     successor = create_event(db, actor, draft)
+    successor.submitted_by_id = event.submitted_by_id  # still the submitter's event ("Meine Termine")
     for exception in later:
         moved = occurrence_on(successor, wall_time(exception.recurrence_id).date())
         if moved is not None:
@@ -219,6 +223,16 @@ def find_event(db: Session, slug: str) -> Event:
 
 
 # --- inner workings ---------------------------------------------------------------------------
+
+def _check_change(actor: Actor, event: Event, draft: EventDraft, version: int | None) -> None:
+    """Who may change the event, into which group, and whether they saw the stored version."""
+    require(can_edit(actor, event))
+    if draft.group != event.group:  # moving it needs the right to moderate the new group's events
+        require(can_moderate(actor, draft.group) or not can_moderate(actor, event.group))
+    if version != event.version_id:
+        raise Conflict(event)
+    _check(draft)
+
 
 def _check(draft: EventDraft) -> None:
     title = draft.title.strip()

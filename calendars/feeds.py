@@ -1,21 +1,25 @@
 """The iCal feeds: the public calendar (assembled from kept texts, streamed), a group's meetings,
 and a person's own feed (meetings, due tasks and milestones) behind a secret, revocable token.
 
-Cancelled events and dates stay in a feed for 30 days after the cancellation so subscribers see it;
-past dates older than the feed window (12 months by default) are left out.
+Cancelled events and dates stay in a feed for 30 days after the cancellation so subscribers see it
+(a cancelled date of a series as an override with STATUS:CANCELLED); after that a cancelled date is
+excluded from its series by an EXDATE. Past dates older than the feed window (12 months by default)
+are left out. The window's edges move at Berlin midnight, so a feed changes only with its data or
+the day, which is what its ETag and Last-Modified say.
 """
 
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
-from sqlalchemy import LargeBinary, func, or_, select
+from sqlalchemy import LargeBinary, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from calendars import ical
@@ -24,30 +28,59 @@ from calendars.models import Event, EventException, FeedToken
 from governance.agenda import timetable
 from governance.base import utcnow
 from governance.errors import NotFound
-from governance.models import (Area, ChangeRecord, Group, Meeting, Membership, Milestone, Organisation, Person, Task,
-                               TargetGroup)
+from governance.models import (AgendaItem, Area, ChangeRecord, Group, Meeting, Membership, Milestone, Organisation,
+                               Person, Task, TargetGroup)
 from governance.permissions import actor_for
 from governance.times import from_berlin, in_berlin
 
-CANCELLED_KEPT = timedelta(days=30)
+CANCELLED_KEPT_DAYS = 30
 BATCH = 500
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
 class Window:
-    """Which dates a feed carries: from `past_days` ago on, all future ones; cancellations for 30 days."""
+    """Which dates a feed carries: from `past_days` before today on, all future ones; cancellations for
+    30 days. Both edges are Berlin midnights, so what a feed carries changes once a day, not by the minute."""
 
     now: datetime
     past_days: int = 365
 
     @property
+    def today(self) -> date:
+        return in_berlin(self.now).date()
+
+    @property
+    def midnight(self) -> datetime:
+        """When the window last moved (the newest "change" of any feed)."""
+        return self._days_ago(0)
+
+    @property
     def since(self) -> datetime:
-        return self.now - timedelta(days=self.past_days)
+        return self._days_ago(self.past_days)
 
     @property
     def cancelled_since(self) -> datetime:
-        return self.now - CANCELLED_KEPT
+        return self._days_ago(CANCELLED_KEPT_DAYS)
+
+    def _days_ago(self, days: int) -> datetime:
+        return from_berlin(datetime.combine(self.today - timedelta(days=days), time()))
+
+    def overrides(self) -> ColumnElement[bool]:
+        """The changed dates a feed carries as overrides (RECURRENCE-ID): moved ones in the window and
+        cancelled ones for 30 days after the cancellation."""
+        return and_(EventException.ends_at >= self.since,
+                    or_(EventException.cancelled.is_(False), EventException.updated_at >= self.cancelled_since))
+
+    def excludes(self) -> ColumnElement[bool]:
+        """The cancelled dates a feed excludes with an EXDATE: every one it does not carry as an override,
+        so no date is both (a RECURRENCE-ID must name a date of the set) and none is neither."""
+        return and_(EventException.cancelled.is_(True),
+                    or_(EventException.ends_at < self.since, EventException.updated_at < self.cancelled_since))
+
+    def overridden(self, exception: EventException) -> bool:
+        """`overrides` for a loaded date (the naive feed)."""
+        return exception.ends_at >= self.since and (
+            not exception.cancelled or exception.updated_at >= self.cancelled_since)
 
 
 @dataclass(frozen=True)
@@ -96,11 +129,9 @@ def public_version(db: Session, chosen: CalendarFilter, window: Window, links: L
     counted = db.execute(select(*(select(aggregate).select_from(table).scalar_subquery() for table, aggregate in (
         (Event, func.count()), (Event, func.max(Event.updated_at)),
         (EventException, func.count()), (EventException, func.max(EventException.updated_at)))))).one()
-    day = in_berlin(window.now).date()
     # The window moves at midnight (old and long-cancelled dates drop out), so that counts as a change too.
-    midnight = from_berlin(datetime.combine(day, time()))
-    newest = max(moment for moment in (counted[1], counted[3], midnight) if moment is not None)
-    key = f"{chosen.items()}|{'|'.join(map(str, counted))}|{day}|{window.past_days}|{links.base_url}"
+    newest = max(moment for moment in (counted[1], counted[3], window.midnight) if moment is not None)
+    key = f"{chosen.items()}|{'|'.join(map(str, counted))}|{window.today}|{window.past_days}|{links.base_url}"
     return Version(hashlib.sha256(key.encode()).hexdigest()[:32], newest)
 
 
@@ -114,15 +145,28 @@ def public_feed(db: Session, chosen: CalendarFilter, window: Window, links: Link
     yield ical.header(name).encode()
     events = select(Event.slug, utf8(Event.ical)).where(*shown).order_by(Event.id)
     changed = (select(Event.slug, utf8(EventException.ical)).join_from(EventException, Event)
-               .where(*shown, EventException.ends_at >= window.since,
-                      or_(EventException.cancelled.is_(False), EventException.updated_at >= window.cancelled_since))
-               .order_by(EventException.id))
+               .where(*shown, window.overrides()).order_by(EventException.id))
     db.flush()  # Core reads skip the ORM's autoflush
     connection = db.connection().execution_options(yield_per=BATCH)
-    for query in (events, changed):
-        for batch in connection.execute(query).partitions():
-            yield ical.with_urls(batch, links.event)
+    exdates = _exdates(db, shown, window)
+    for batch in connection.execute(events).partitions():
+        yield ical.with_urls(batch, links.event, exdates)
+    for batch in connection.execute(changed).partitions():
+        yield ical.with_urls(batch, links.event)
     yield ical.FOOTER.encode()
+
+
+def _exdates(db: Session, shown: list, window: Window) -> dict[str, bytes]:
+    """The EXDATE line of each shown series with cancelled dates the feed no longer carries, by slug:
+    one query, and few rows (long-cancelled dates are rare), so the feed stays as fast as before."""
+    rows = db.execute(select(Event.slug, Event.all_day, EventException.recurrence_id)
+                      .join_from(EventException, Event)
+                      .where(*shown, Event.frequency.is_not(None), window.excludes())
+                      .order_by(Event.id, EventException.recurrence_id))
+    dates: dict[str, tuple[bool, list[datetime]]] = {}
+    for slug, all_day, recurrence_id in rows:
+        dates.setdefault(slug, (all_day, []))[1].append(recurrence_id)
+    return {slug: ical.exdate_line(instants, all_day) for slug, (all_day, instants) in dates.items()}
 
 
 class utf8(FunctionElement):  # lower case, like the SQL functions it stands beside
@@ -159,9 +203,13 @@ def naive_feed(db: Session, chosen: CalendarFilter, window: Window, links: Links
         selectinload(Event.partners), selectinload(Event.target_groups)))
     calendar = icalendar.Calendar.from_ical(ical.header(name) + ical.FOOTER)
     for event in events:
-        dates = [e for e in event.exceptions if e.ends_at >= window.since
-                 and (not e.cancelled or e.updated_at >= window.cancelled_since)]
-        for component in (ical.event_component(event), *map(ical.exception_component, dates)):
+        series = ical.event_component(event)
+        excluded = [ical.local(e.recurrence_id, event.all_day) for e in event.exceptions
+                    if e.cancelled and not window.overridden(e)]
+        if excluded and event.is_recurring:
+            series.add("exdate", excluded)
+        dates = [e for e in event.exceptions if window.overridden(e)]
+        for component in (series, *map(ical.exception_component, dates)):
             component.add("url", links.event(event.slug))
             calendar.add_component(component)
     return calendar.to_ical()
@@ -171,34 +219,31 @@ def naive_feed(db: Session, chosen: CalendarFilter, window: Window, links: Links
 
 def group_feed(db: Session, group: Group, window: Window, links: Links, name: str) -> Feed:
     """A group's meetings with their agenda and timetable in the description."""
-    meetings = db.scalars(select(Meeting).where(Meeting.group_id == group.id, *_meeting_window(window))
-                          .options(selectinload(Meeting.agenda_items), selectinload(Meeting.group))
-                          .order_by(Meeting.starts_at))
-    return _calendar(name, [meeting_component(db, meeting, links) for meeting in meetings])
+    meetings = _meetings(db, window, Meeting.group_id == group.id)
+    changes = _newest_changes(db, [m.id for m in meetings], [])
+    # A meeting leaves the feed only when the window moves (a cancelled one 30 days on): at midnight.
+    return _calendar(name, [meeting_component(m, links, changes) for m in meetings], window.midnight)
 
 
 def personal_feed(db: Session, person: Person, window: Window, links: Links, name: str) -> Feed:
     """The person's meetings, their open tasks' and their milestones' due dates (all-day)."""
     groups = select(Membership.group_id).where(Membership.person_id == person.id)
-    meetings = db.scalars(select(Meeting).where(Meeting.group_id.in_(groups), *_meeting_window(window))
-                          .options(selectinload(Meeting.agenda_items), selectinload(Meeting.group))
-                          .order_by(Meeting.starts_at))
-    current = actor_for(db, person, in_berlin(window.now).date())
-    components = [meeting_component(db, m, links) for m in meetings if current.can_read_group(m.group)]
+    current = actor_for(db, person, window.today)
+    meetings = [m for m in _meetings(db, window, Meeting.group_id.in_(groups)) if current.can_read_group(m.group)]
     since = in_berlin(window.since).date()
-    tasks = db.scalars(select(Task).where(Task.owner_id == person.id, Task.status != "done",
-                                          Task.due_on.is_not(None), Task.due_on >= since).order_by(Task.due_on))
+    tasks = list(db.scalars(select(Task).where(Task.owner_id == person.id, Task.status != "done",
+                                               Task.due_on.is_not(None), Task.due_on >= since).order_by(Task.due_on)))
+    milestones = list(db.scalars(select(Milestone).where(Milestone.responsible_id == person.id,
+                                                         Milestone.status.in_(("planned", "in_progress")),
+                                                         Milestone.due_on >= since).order_by(Milestone.due_on)))
+    changes = _newest_changes(db, [m.id for m in meetings], [m.id for m in milestones])
+    components = [meeting_component(m, links, changes) for m in meetings]
     components += [_due(f"task-{task.id}@{links.uid_host}", f"Aufgabe fällig: {task.title}", task.due_on,
                         links.task(task.id), task.updated_at, task.version_id - 1) for task in tasks]
-    milestones = db.scalars(select(Milestone).where(Milestone.responsible_id == person.id,
-                                                    Milestone.status.in_(("planned", "in_progress")),
-                                                    Milestone.due_on >= since).order_by(Milestone.due_on))
     components += [_due(f"milestone-{m.id}@{links.uid_host}", f"Meilenstein fällig: {m.title}", m.due_on,
-                        links.milestone(m.id), _changed(db, "milestone", m.id, m.created_at), m.version_id - 1)
+                        links.milestone(m.id), changes.get(("milestone", m.id), m.created_at), m.version_id - 1)
                    for m in milestones]
-    # A task marked done leaves the feed; its change still makes the feed newer for If-Modified-Since.
-    last_task_change = db.scalar(select(func.max(Task.updated_at)).where(Task.owner_id == person.id))
-    return _calendar(name, components, last_task_change)
+    return _calendar(name, components, _newest_departure(db, person, window))
 
 
 def member_groups(db: Session, person: Person, day: date) -> list[Group]:
@@ -207,29 +252,71 @@ def member_groups(db: Session, person: Person, day: date) -> list[Group]:
     return list(db.scalars(select(Group).where(Group.id.in_(roles)).order_by(Group.name)))
 
 
-def _meeting_window(window: Window) -> list:
-    return [Meeting.starts_at >= window.since,
-            or_(Meeting.status != "cancelled", Meeting.starts_at >= window.cancelled_since)]
+def _meetings(db: Session, window: Window, *where: ColumnElement[bool]) -> list[Meeting]:
+    """Meetings in the window (cancelled ones 30 days on) with their agenda and group, soonest first."""
+    return list(db.scalars(select(Meeting)
+                           .where(*where, Meeting.starts_at >= window.since,
+                                  or_(Meeting.status != "cancelled", Meeting.starts_at >= window.cancelled_since))
+                           .options(selectinload(Meeting.agenda_items), selectinload(Meeting.group))
+                           .order_by(Meeting.starts_at)))
 
 
-def _calendar(name: str, components: list[icalendar.Event], also: datetime | None = None) -> Feed:
+def _newest_changes(db: Session, meeting_ids: list[int], milestone_ids: list[int]) -> dict[tuple[str, int], datetime]:
+    """The newest change record of each meeting (its own, or one of an item on its agenda: agenda
+    operations record on the item) and of each milestone, in one grouped query whatever their number."""
+    kind, subject, changed_at = ChangeRecord.subject_type, ChangeRecord.subject_id, ChangeRecord.changed_at
+    own = select(kind.label("kind"), subject.label("subject"), changed_at.label("changed_at")).where(
+        or_(and_(kind == "meeting", subject.in_(meeting_ids)), and_(kind == "milestone", subject.in_(milestone_ids))))
+    agenda = (select(literal("meeting").label("kind"), AgendaItem.meeting_id.label("subject"), changed_at)
+              .join(AgendaItem, AgendaItem.id == subject)
+              .where(kind == "agenda_item", AgendaItem.meeting_id.in_(meeting_ids), AgendaItem.is_proposal.is_(False)))
+    records = union_all(own, agenda).subquery()
+    newest = db.execute(select(records.c.kind, records.c.subject, func.max(records.c.changed_at))
+                        .group_by(records.c.kind, records.c.subject))
+    return {(row_kind, subject_id): moment for row_kind, subject_id, moment in newest}
+
+
+def _newest_departure(db: Session, person: Person, window: Window) -> datetime:
+    """The latest moment something may have left the personal feed: a task of theirs changed (say,
+    marked done), a milestone that is or was theirs changed (done, handed on), or the window moved."""
+    responsible = ChangeRecord.changes[("responsible_id", 0)].as_integer()
+    was_theirs = select(ChangeRecord.subject_id).where(ChangeRecord.subject_type == "milestone",
+                                                       responsible == person.id)
+    theirs = select(Milestone.id).where(Milestone.responsible_id == person.id)
+    task = select(func.max(Task.updated_at)).where(Task.owner_id == person.id).scalar_subquery()
+    milestone = (select(func.max(ChangeRecord.changed_at))
+                 .where(ChangeRecord.subject_type == "milestone",
+                        or_(ChangeRecord.subject_id.in_(theirs), ChangeRecord.subject_id.in_(was_theirs)))
+                 .scalar_subquery())
+    moments = db.execute(select(task, milestone)).one()
+    return max(moment for moment in (*moments, window.midnight) if moment is not None)
+
+
+def _calendar(name: str, components: list[icalendar.Event], departure: datetime) -> Feed:
     """A small feed built whole; its ETag is a digest of the text, Last-Modified its newest change
-    (`also`: a change that took something out of the feed)."""
+    (`departure`: the newest change that may have taken something out of the feed)."""
     text = ical.header(name) + "".join(c.to_ical().decode() for c in components) + ical.FOOTER
-    changes = [c["last-modified"].dt for c in components] + ([also.replace(microsecond=0)] if also else [])
-    newest = max(changes, default=EPOCH)
-    return Feed(text, Version(hashlib.sha256(text.encode()).hexdigest()[:32], newest))
+    changes = [c["last-modified"].dt for c in components] + [departure.replace(microsecond=0)]
+    return Feed(text, Version(hashlib.sha256(text.encode()).hexdigest()[:32], max(changes)))
 
 
-def meeting_component(db: Session, meeting: Meeting, links: Links) -> icalendar.Event:
-    """A meeting as a VEVENT; its UID is the one invitations use too."""
+def meeting_component(meeting: Meeting, links: Links, changes: dict[tuple[str, int], datetime]) -> icalendar.Event:
+    """A meeting as a VEVENT; its UID is the one invitations use too.
+
+    LAST-MODIFIED is its newest change, agenda included (`changes` from `_newest_changes`). SEQUENCE
+    is its version − 1 plus the whole seconds from CREATED to LAST-MODIFIED: both only grow, so it
+    never goes back (counting change records would, when a removed agenda item takes its records
+    along), and it advances with every change a client can tell by LAST-MODIFIED.
+    """
+    created = meeting.created_at.replace(microsecond=0)
+    modified = max(changes.get(("meeting", meeting.id), created).replace(microsecond=0), created)
     plan = timetable(meeting)
     ends_at = meeting.planned_end_at or (plan.ends_at if plan.rows else meeting.starts_at + timedelta(hours=2))
     component = icalendar.Event()
     component.add("uid", f"meeting-{meeting.id}@{links.uid_host}")
-    component.add("dtstamp", _changed(db, "meeting", meeting.id, meeting.created_at))
-    component.add("last-modified", _changed(db, "meeting", meeting.id, meeting.created_at))
-    component.add("sequence", meeting.version_id - 1)
+    component.add("dtstamp", modified)
+    component.add("last-modified", modified)
+    component.add("sequence", meeting.version_id - 1 + int((modified - created).total_seconds()))
     component.add("dtstart", in_berlin(meeting.starts_at))
     component.add("dtend", in_berlin(max(ends_at, meeting.starts_at + timedelta(minutes=1))))
     component.add("summary", f"{meeting.group.name}: {meeting.title}")
@@ -247,8 +334,8 @@ def meeting_component(db: Session, meeting: Meeting, links: Links) -> icalendar.
 def _due(uid: str, summary: str, day: date, url: str, modified: datetime, sequence: int) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", uid)
-    component.add("dtstamp", modified)
-    component.add("last-modified", modified)
+    component.add("dtstamp", modified.replace(microsecond=0))
+    component.add("last-modified", modified.replace(microsecond=0))
     component.add("sequence", sequence)
     component.add("dtstart", day)
     component.add("dtend", day + timedelta(days=1))
@@ -256,12 +343,6 @@ def _due(uid: str, summary: str, day: date, url: str, modified: datetime, sequen
     component.add("transp", "TRANSPARENT")
     component.add("url", url)
     return component
-
-
-def _changed(db: Session, subject_type: str, subject_id: int, created: datetime) -> datetime:
-    latest = db.scalar(select(func.max(ChangeRecord.changed_at))
-                       .where(ChangeRecord.subject_type == subject_type, ChangeRecord.subject_id == subject_id))
-    return (latest or created).replace(microsecond=0)
 
 
 # --- tokens -------------------------------------------------------------------------------------

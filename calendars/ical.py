@@ -3,11 +3,12 @@ a feed is a header, the kept texts with their URL and a footer.
 
 Building 5,000 events with icalendar on every request takes seconds; joining kept text takes
 milliseconds. The URL is added when a feed is assembled because the domain does not know the
-site's address.
+site's address; so is the EXDATE of a series' long-cancelled dates, because which cancellations
+are old enough to be excluded depends on the day, and a kept text must not.
 """
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 
 import icalendar
@@ -64,12 +65,37 @@ def text_line(name: str, value: str) -> str:
     return fold(f"{name}:{icalendar.vText(value).to_ical().decode()}")
 
 
-def with_urls(rows: Iterable[tuple[str, bytes]], url: Callable[[str], str]) -> bytes:
-    """Kept VEVENTs as UTF-8 bytes, each with its URL line, joined into one chunk (copied once)."""
+def with_urls(rows: Iterable[tuple[str, bytes]], url: Callable[[str], str],
+              exdates: Mapping[str, bytes] | None = None) -> bytes:
+    """Kept VEVENTs as UTF-8 bytes, each with its URL line (and its EXDATE line from `exdates`, by
+    slug, when it has one), joined into one chunk (copied once)."""
     parts: list = []
     for slug, vevent in rows:
+        if exdates and slug in exdates:
+            vevent = with_exdate(vevent, exdates[slug])
         parts += (memoryview(vevent)[: -len(_END)], _url_tail(url(slug)))
     return b"".join(parts)
+
+
+def exdate_line(instants: Iterable[datetime], all_day: bool) -> bytes:
+    """One folded EXDATE line (CRLF included) for these original starts: Berlin wall time with its
+    TZID, or dates for an all-day series, as icalendar writes them."""
+    moments = [local(instant, all_day) for instant in instants]
+    if all_day:
+        line = "EXDATE;VALUE=DATE:" + ",".join(f"{moment:%Y%m%d}" for moment in moments)
+    else:
+        line = "EXDATE;TZID=Europe/Berlin:" + ",".join(f"{moment:%Y%m%dT%H%M%S}" for moment in moments)
+    return f"{fold(line)}\r\n".encode()
+
+
+def with_exdate(vevent: bytes, line: bytes) -> bytes:
+    """A series' kept VEVENT with an EXDATE line right after its RRULE, where icalendar puts it."""
+    vevent = bytes(vevent)  # a driver may hand over a memoryview
+    end = vevent.index(b"\r\nRRULE:") + 2
+    while True:  # to the end of the (possibly folded) RRULE line
+        end = vevent.index(b"\r\n", end) + 2
+        if vevent[end:end + 1] not in (b" ", b"\t"):
+            return vevent[:end] + line + vevent[end:]
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -97,16 +123,17 @@ def event_text(event: Event) -> str:
 
 
 def event_component(event: Event) -> icalendar.Event:
-    """The series (or single) VEVENT as an icalendar component (the naive feed builds these per request)."""
+    """The series (or single) VEVENT as an icalendar component (the naive feed builds these per request).
+
+    Cancelled dates are not excluded here: a feed shows a fresh cancellation as an override with
+    STATUS:CANCELLED (its RECURRENCE-ID must name a date of the set) and adds the EXDATE later.
+    """
     component = _stamped(event.uid, event.sequence, event.created_at, event.updated_at)
     component.add("dtstart", local(event.starts_at, event.all_day))
     component.add("dtend", local(event.ends_at, event.all_day))
     recurrence = Recurrence.of(event)
     if recurrence is not None:
         component.add("rrule", ical_rule(recurrence, wall_time(event.starts_at), event.all_day))
-        cancelled = [local(e.recurrence_id, event.all_day) for e in event.exceptions if e.cancelled]
-        if cancelled:
-            component.add("exdate", cancelled)
     _describe(component, event, event.place)
     component.add("status", STATUS[event.status])
     return component

@@ -1,17 +1,18 @@
 """What the calendar shows: filters by slug (kept in URLs and feed URLs), events and their dates in a window."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from calendars.models import EVENT_KINDS, Event, event_target_group
+from calendars.models import EVENT_KINDS, Event, EventException, event_target_group
 from calendars.occurrences import Occurrence, occurrences
 from governance.models import Area, Organisation, TargetGroup
 
 FILTER_PARAMETERS = ("area", "target_group", "kind", "organiser")
+MAX_VALUES = 100  # per parameter: more than any list of choices, few enough to check each one cheaply
 
 
 class UnknownFilter(Exception):
@@ -32,8 +33,19 @@ class CalendarFilter:
     organiser: tuple[str, ...] = ()
 
     @classmethod
-    def from_query(cls, values: Mapping[str, list[str]]) -> "CalendarFilter":
-        return cls(**{name: tuple(dict.fromkeys(values.get(name, []))) for name in FILTER_PARAMETERS})
+    def from_query(cls, values: Mapping[str, Iterable[str]]) -> "CalendarFilter":
+        """The one rule for pages and feeds alike: an empty value chooses nothing, each value counts
+        once, at most MAX_VALUES per parameter; other parameters are not filters."""
+        return cls(**{name: tuple(dict.fromkeys(value for value in values.get(name, ()) if value))[:MAX_VALUES]
+                      for name in FILTER_PARAMETERS})
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "CalendarFilter":
+        """from_query for a query string's (name, value) pairs, a name repeated once per value."""
+        values: dict[str, list[str]] = {}
+        for name, value in pairs:
+            values.setdefault(name, []).append(value)
+        return cls.from_query(values)
 
     def items(self) -> list[tuple[str, str]]:
         """(parameter, slug) pairs in a fixed order, for links and feed URLs."""
@@ -79,8 +91,11 @@ def visible(members: bool) -> list[ColumnElement[bool]]:
 
 
 def overlapping(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
-    """Events (or series) with a date that may overlap [start, end); moved dates are checked after."""
-    return [Event.starts_at < end, or_(Event.last_ends_at.is_(None), Event.last_ends_at > start)]
+    """Events with a date that may overlap [start, end): by the series' span, or by a date moved there."""
+    span = and_(Event.starts_at < end, or_(Event.last_ends_at.is_(None), Event.last_ends_at > start))
+    moved = Event.id.in_(select(EventException.event_id)
+                         .where(EventException.starts_at < end, EventException.ends_at > start))
+    return [or_(span, moved)]
 
 
 def calendar_dates(db: Session, chosen: CalendarFilter, start: datetime, end: datetime,

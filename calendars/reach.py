@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from calendars.events import all_day_span
 from calendars.listing import CalendarFilter, calendar_dates
-from calendars.schedule import day_window
 from governance.errors import N_, DomainError
 from governance.models import Area, TargetGroup
 
@@ -40,7 +40,7 @@ def reach(db: Session, start: date, end: date) -> Reach:
         raise DomainError("to", N_("Das Ende des Zeitraums liegt vor seinem Anfang."))
     if end - start > timedelta(days=366 * MAX_YEARS):
         raise DomainError("to", N_("Der Zeitraum umfasst höchstens %(years)s Jahre."), years=MAX_YEARS)
-    dates = [o for o in calendar_dates(db, CalendarFilter(), *day_window(start, end), members=True)
+    dates = [o for o in calendar_dates(db, CalendarFilter(), *all_day_span(start, end), members=True)
              if not o.cancelled]
     per_group = Counter(group.id for o in dates for group in o.event.target_groups)
     per_area = Counter(o.event.area_id for o in dates if o.event.area_id is not None)

@@ -7,16 +7,17 @@ dates a visitor sees; the pages only lay them out.
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from calendars.events import all_day_span
 from calendars.listing import CalendarFilter, UnknownFilter, calendar_dates, conditions
 from calendars.occurrences import Occurrence
 from governance.models import Meeting
 from governance.permissions import Actor
-from governance.times import from_berlin, in_berlin
+from governance.times import in_berlin
 
 YEAR_KINDS = ("festival", "tradition")
 
@@ -49,11 +50,6 @@ class Entry:
         return self.occurrence.last_day if self.occurrence is not None else in_berlin(self.ends_at).date()
 
 
-def day_window(first: date, last: date) -> tuple[datetime, datetime]:
-    """Berlin midnight before `first` to Berlin midnight after `last`, as UTC instants."""
-    return from_berlin(datetime.combine(first, time())), from_berlin(datetime.combine(last + timedelta(days=1), time()))
-
-
 def meetings_between(db: Session, actor: Actor, start: datetime, end: datetime) -> list[Meeting]:
     """The meetings starting in [start, end) of the groups the actor reads (all for the coordinator).
 
@@ -71,7 +67,7 @@ def calendar_entries(db: Session, chosen: CalendarFilter, first: date, last: dat
     """What a visitor sees from `first` to `last` (Berlin days): event dates, and for a member
     internal events and their groups' meetings (left out when a filter is chosen: they have no
     area, target group or kind). Raises UnknownFilter for a slug that names nothing."""
-    start, end = day_window(first, last)
+    start, end = all_day_span(first, last)
     dates = calendar_dates(db, chosen, start, end, members=actor is not None)
     found = [Entry(o.starts_at, o.ends_at, occurrence=o) for o in dates]
     if actor is not None and not chosen:
@@ -117,7 +113,7 @@ def festivals_of_year(db: Session, chosen: CalendarFilter, year: int, members: b
     months: list[list[Occurrence]] = [[] for _ in range(12)]
     if not kinds:
         return months
-    start, end = day_window(date(year, 1, 1), date(year, 12, 31))
+    start, end = all_day_span(date(year, 1, 1), date(year, 12, 31))
     for occurrence in calendar_dates(db, replace(chosen, kind=kinds), start, end, members=members):
         months[max(occurrence.first_day, date(year, 1, 1)).month - 1].append(occurrence)
     return months

@@ -11,6 +11,8 @@ from governance.errors import N_, DomainError
 from governance.times import from_berlin
 
 MAX_BODY = 1_000_000
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # far enough for any plan, and safe from overflows near year 1 or 9999
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME_LOCAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 # One decimal mark, comma or point, and no thousands separators: "1.250" would be ambiguous.
@@ -67,13 +69,10 @@ class Form(dict[str, str]):
         value = self.text(name, 10, required)
         if not value or name in self.errors:
             return None
-        try:
-            if not _plausible_year(value):
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
+        day = plausible_date(value)
+        if day is None:
             self.add_error(DomainError(name, N_("Bitte geben Sie ein gültiges Datum an.")))
-            return None
+        return day
 
     def instant(self, name: str, required: str | None = None) -> datetime | None:
         """An <input type=datetime-local> value read as Berlin wall time, as an aware UTC instant."""
@@ -187,6 +186,19 @@ def _decode(raw: bytes) -> str:
     return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
 
 
+def plausible_date(value: str) -> date | None:
+    """A day written YYYY-MM-DD (a form field, a path, a query) in the years 1900–2199; None otherwise.
+
+    The one rule for dates from outside: a year like 9999 would make a series expand over millennia.
+    A month is `plausible_date(value + "-01")`, a year `plausible_date(value + "-01-01")`.
+    """
+    if not _ISO_DATE.fullmatch(value) or not _plausible_year(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+
+
 def _plausible_year(value: str) -> bool:
-    """Years 1900–2199: far enough for any plan, and safe from overflows near year 1 or 9999."""
-    return value[:4].isdigit() and 1900 <= int(value[:4]) <= 2199
+    return value[:4].isdigit() and FIRST_YEAR <= int(value[:4]) <= LAST_YEAR

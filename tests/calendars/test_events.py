@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from calendar_world import at, make_event
-from calendars.events import (EventDraft, can_moderate, change_date, create_event, remaining_count, restore_date,
-                              review_event, review_queue, split_series, submissions_of, update_event)
+from calendars.events import (EventDraft, can_moderate, change_date, create_event, is_moderator, remaining_count,
+                              restore_date, review_event, review_queue, split_series, submissions_of, update_event)
 from calendars.models import Event
 from calendars.occurrences import occurrences
 from calendars.recurrence import Recurrence
@@ -71,6 +71,13 @@ def test_a_working_group_chair_does_not_moderate_other_events(db, groups, workin
     ungrouped = create_event(db, Actor(member), draft())
     with pytest.raises(NotAllowed):
         review_event(db, working_chair, ungrouped, approve=True)
+
+
+def test_only_the_coordinator_and_working_group_chairs_are_moderators(db, groups, coordinator, working_chair,
+                                                                       steering_chair, member):
+    deputy = actor_of(db, person_in(db, groups.working, "deputy", "Dana Deputy"))
+    assert [is_moderator(db, actor) for actor in (Actor(coordinator), working_chair, steering_chair, deputy,
+                                                  Actor(member))] == [True, True, False, False, False]
 
 
 def test_a_steering_group_chair_does_not_moderate_a_working_group_event(db, groups, steering_chair, member):
@@ -175,11 +182,12 @@ def test_moving_one_date(db, coordinator):
     assert len(lunch.exceptions) == 1
 
 
-def test_cancelling_one_date_excludes_it_from_the_series_text(db, coordinator):
+def test_cancelling_one_date_keeps_an_override_and_leaves_the_series_text_alone(db, coordinator):
+    """The kept series text does not depend on the day: feeds add the EXDATE once the cancellation is old."""
     lunch = weekly_lunch(db, coordinator)
     exception = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-09 12:00"),
                             at("2026-12-09 13:00"), note="Fällt wegen Feiertag aus", cancelled=True)
-    assert "EXDATE;TZID=Europe/Berlin:20261209T120000\r\n" in lunch.ical
+    assert "EXDATE" not in lunch.ical
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20261209T120000\r\n" in exception.ical
     assert "STATUS:CANCELLED\r\n" in exception.ical and "Fällt wegen Feiertag aus" in exception.ical
     assert "STATUS:CONFIRMED\r\n" in lunch.ical
@@ -231,7 +239,7 @@ def test_splitting_a_counted_series_keeps_the_number_of_dates(db, coordinator):
     assert lunch.exceptions == [] and "EXDATE" not in lunch.ical
     # The cancelled date went with the series that still has it, re-keyed to its new start.
     assert [(e.recurrence_id, e.cancelled) for e in successor.exceptions] == [(at("2026-12-23 12:30"), True)]
-    assert "EXDATE;TZID=Europe/Berlin:20261223T123000\r\n" in successor.ical
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20261223T123000\r\n" in successor.exceptions[0].ical
     assert successor.uid != lunch.uid and successor.review == "approved"
     assert lunch.last_ends_at == at("2026-12-09 13:00")
 
@@ -274,7 +282,7 @@ def test_moving_the_series_start_time_keeps_cancellations_on_their_days(db, coor
                  draft(starts="2026-12-02 12:30", ends="2026-12-02 13:30", recurrence=Recurrence("weekly")),
                  lunch.version_id)
     assert [(e.recurrence_id, e.cancelled) for e in lunch.exceptions] == [(at("2026-12-09 12:30"), True)]
-    assert "EXDATE;TZID=Europe/Berlin:20261209T123000\r\n" in lunch.ical
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20261209T123000\r\n" in lunch.exceptions[0].ical
     assert [(o.key, o.cancelled) for o in occurrences(lunch, at("2026-12-09 00:00"), at("2026-12-10 00:00"))] == [
         ("2026-12-09", True)]
 
@@ -339,3 +347,17 @@ def test_slugs_are_unique(db, coordinator):
     third = create_event(db, Actor(coordinator), draft("Stadtteilfest!"))
     assert [first.slug, second.slug, third.slug] == ["stadtteilfest", "stadtteilfest-2", "stadtteilfest-3"]
     assert len({first.uid, second.uid, third.uid}) == 3
+
+
+def test_a_chair_cannot_split_the_rest_of_a_series_out_of_their_group(db, groups, working_chair, member):
+    lunch = make_event(db, member, "Mittagstisch", "2026-12-02 12:00", "2026-12-02 13:00",
+                       recurrence=Recurrence("weekly"), group=groups.working)
+    review_event(db, working_chair, lunch, approve=True)
+    with pytest.raises(NotAllowed):
+        split_series(db, working_chair, lunch, date(2026, 12, 16),
+                     draft(starts="2026-12-16 12:00", ends="2026-12-16 13:00", recurrence=Recurrence("weekly")),
+                     lunch.version_id)
+    later = split_series(db, working_chair, lunch, date(2026, 12, 16),
+                         draft(starts="2026-12-16 12:30", ends="2026-12-16 13:30", recurrence=Recurrence("weekly"),
+                               group=groups.working), lunch.version_id)
+    assert later.review == "approved" and later.submitted_by_id == member.id

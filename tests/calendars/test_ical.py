@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from calendar_world import at, make_all_day, make_event
 from calendars import ical
 from calendars.events import EventDraft, change_date, create_event, review_event, update_event
-from calendars.feeds import Links, Window, naive_feed, public_feed
+from calendars.feeds import Links, Window, naive_feed, public_feed, public_version
 from calendars.listing import CalendarFilter
 from calendars.models import Event, EventException
 from calendars.recurrence import Recurrence
@@ -183,12 +183,13 @@ def test_an_all_day_series_has_a_date_rule(db, coordinator):
     assert values(fest, "DTSTART") == ["DTSTART;VALUE=DATE:20270605"]
 
 
-def test_a_cancelled_date_is_left_out_of_the_series_and_shown_cancelled(db, coordinator):
+def test_a_freshly_cancelled_date_is_an_override_shown_cancelled_and_not_excluded(db, coordinator):
+    """RFC 5545: a RECURRENCE-ID names a date of the set, so an EXDATE for it would hide the cancellation."""
     event = lunch(db, coordinator)
     change_date(db, Actor(coordinator), event, date(2027, 11, 3), at("2027-11-03 12:00"), at("2027-11-03 13:00"),
                 cancelled=True)
     text = served(db)
-    assert values(block_of(text, "Mittagstisch"), "EXDATE") == ["EXDATE;TZID=Europe/Berlin:20271103T120000"]
+    assert values(block_of(text, "Mittagstisch"), "EXDATE") == []
     cancelled = block_of(text, "Mittagstisch", recurrence_id=True)
     assert values(cancelled, "RECURRENCE-ID") == ["RECURRENCE-ID;TZID=Europe/Berlin:20271103T120000"]
     assert values(cancelled, "STATUS") == ["STATUS:CANCELLED"]
@@ -261,14 +262,74 @@ def test_a_cancelled_event_stays_in_the_feed_for_30_days(db, coordinator, days_a
 
 
 @pytest.mark.parametrize(("days_ago", "shown"), [(29, True), (31, False)])
-def test_a_cancelled_date_of_a_series_is_shown_for_30_days_and_stays_excluded(db, coordinator, days_ago, shown):
+def test_a_cancelled_date_of_a_series_is_an_override_for_30_days_and_then_excluded(db, coordinator, days_ago, shown):
     event = lunch(db, coordinator)
     change_date(db, Actor(coordinator), event, date(2027, 1, 13), at("2027-01-13 12:00"), at("2027-01-13 13:00"),
                 cancelled=True)
+    kept = event.ical
     db.execute(update(EventException).values(updated_at=NOW - timedelta(days=days_ago)))
     text = served(db)
-    assert bool([b for b in vevents(text) if values(b, "RECURRENCE-ID")]) is shown
-    assert values(block_of(text, "Mittagstisch"), "EXDATE") == ["EXDATE;TZID=Europe/Berlin:20270113T120000"]
+    overrides = [b for b in vevents(text) if values(b, "RECURRENCE-ID")]
+    exdates = values(block_of(text, "Mittagstisch"), "EXDATE")
+    if shown:
+        assert [values(b, "STATUS") for b in overrides] == [["STATUS:CANCELLED"]] and exdates == []
+    else:
+        assert overrides == [] and exdates == ["EXDATE;TZID=Europe/Berlin:20270113T120000"]
+    assert db.get(Event, event.id).ical == kept and "EXDATE" not in kept  # the kept text ignores the clock
+
+
+def test_old_cancellations_of_a_series_share_one_exdate_line_and_all_day_ones_are_dates(db, coordinator):
+    event = lunch(db, coordinator)
+    fest = make_all_day(db, coordinator, "Stadtteilfest", date(2027, 6, 5), recurrence=Recurrence("yearly"))
+    for series, day, starts in ((event, date(2027, 1, 20), "2027-01-20 12:00"),
+                                (event, date(2027, 1, 13), "2027-01-13 12:00"),
+                                (event, date(2027, 7, 14), "2027-07-14 12:00"),
+                                (fest, date(2028, 6, 5), "2028-06-05 00:00")):
+        change_date(db, Actor(coordinator), series, day, at(starts), at(starts) + timedelta(hours=1), cancelled=True)
+    db.execute(update(EventException).values(updated_at=NOW - timedelta(days=40)))
+    text = served(db)
+    assert values(block_of(text, "Mittagstisch"), "EXDATE") == [
+        "EXDATE;TZID=Europe/Berlin:20270113T120000,20270120T120000,20270714T120000"]  # winter and summer time
+    assert values(block_of(text, "Stadtteilfest"), "EXDATE") == ["EXDATE;VALUE=DATE:20280605"]
+    assert [b for b in vevents(text) if values(b, "RECURRENCE-ID")] == []
+
+
+def test_a_cancelled_date_older_than_the_window_is_excluded_however_fresh_the_cancellation(db, coordinator):
+    """Only dates in the window are carried as overrides; the series still reaches back, so an older
+    cancelled date must be excluded or calendar programs would show it as taking place."""
+    make_event(db, coordinator, "Seit Jahren", "2024-01-03 12:00", "2024-01-03 13:00", recurrence=Recurrence("weekly"))
+    event = db.scalar(select(Event).where(Event.title == "Seit Jahren"))
+    change_date(db, Actor(coordinator), event, date(2025, 1, 8), at("2025-01-08 12:00"), at("2025-01-08 13:00"),
+                cancelled=True)
+    db.execute(update(EventException).values(updated_at=NOW))
+    text = served(db)
+    assert values(block_of(text, "Seit Jahren"), "EXDATE") == ["EXDATE;TZID=Europe/Berlin:20250108T120000"]
+    assert [b for b in vevents(text) if values(b, "RECURRENCE-ID")] == []
+
+
+def test_a_folded_rule_keeps_the_exdate_after_its_last_line(db, coordinator):
+    event = make_event(db, coordinator, "Jeden Tag", "2027-01-04 08:00", "2027-01-04 09:00",
+                       recurrence=Recurrence("weekly", interval=99, weekdays=tuple(range(7)), until=date(2030, 6, 30)))
+    change_date(db, Actor(coordinator), event, date(2027, 1, 5), at("2027-01-05 08:00"), at("2027-01-05 09:00"),
+                cancelled=True)
+    db.execute(update(EventException).values(updated_at=NOW - timedelta(days=40)))
+    text = served(db)
+    assert "\r\n " in text[text.index("RRULE:"):text.index("EXDATE")]  # the rule is folded
+    assert values(block_of(text, "Jeden Tag"), "EXDATE") == ["EXDATE;TZID=Europe/Berlin:20270105T080000"]
+    naive = naive_feed(db, CalendarFilter(), Window(NOW), LINKS, "Stadtteilkalender Jena-Nord").decode()
+    assert sorted(vevents(text)) == sorted(vevents(naive))
+
+
+def test_what_the_feed_carries_changes_at_berlin_midnight_not_by_the_minute(db, coordinator):
+    """So the ETag (which knows the day) and Last-Modified (at least today's midnight) stay true all day."""
+    event = make_event(db, coordinator, "Hoffest", "2027-05-01 14:00", "2027-05-01 18:00", status="cancelled")
+    db.execute(update(Event).where(Event.id == event.id).values(updated_at=NOW - timedelta(days=30, hours=-2)))
+    evening, next_night = NOW + timedelta(hours=9), NOW + timedelta(hours=12)  # 22:00 and 01:00 in Berlin
+    assert titles(served(db)) == titles(served(db, evening)) == ["Hoffest"]
+    assert titles(served(db, next_night)) == []
+    version = lambda now: public_version(db, CalendarFilter(), Window(now), LINKS)
+    assert version(NOW) == version(evening) != version(next_night)
+    assert version(next_night).last_modified == datetime(2026, 11, 23, 23, 0, tzinfo=timezone.utc)
 
 
 def test_internal_submitted_and_rejected_events_are_never_in_the_public_feed(db, coordinator, member):
@@ -284,13 +345,23 @@ def test_internal_submitted_and_rejected_events_are_never_in_the_public_feed(db,
 
 
 def test_the_assembled_feed_has_exactly_the_events_icalendar_would_build_now(db, coordinator):
-    """The kept texts are current: the naive feed (built from the events on the spot) has the same VEVENTs."""
+    """The kept texts are current: the naive feed (built from the events on the spot) has the same VEVENTs,
+    line for line, with a fresh cancellation as an override and old ones as EXDATEs."""
     event = lunch(db, coordinator, description="Suppe; Brot, Salat", place="Gemeindehaus")
     change_date(db, Actor(coordinator), event, date(2027, 1, 13), at("2027-01-13 12:30"), at("2027-01-13 13:30"))
     change_date(db, Actor(coordinator), event, date(2027, 1, 20), at("2027-01-20 12:00"), at("2027-01-20 13:00"),
                 cancelled=True)
-    make_all_day(db, coordinator, "Laternenfest", date(2027, 11, 11), kind="tradition")
+    old = change_date(db, Actor(coordinator), event, date(2027, 1, 27), at("2027-01-27 12:00"),
+                      at("2027-01-27 13:00"), cancelled=True)
+    fest = make_all_day(db, coordinator, "Laternenfest", date(2027, 11, 11), kind="tradition",
+                        recurrence=Recurrence("yearly"))
+    older = change_date(db, Actor(coordinator), fest, date(2028, 11, 11), at("2028-11-11 00:00"),
+                        at("2028-11-12 00:00"), cancelled=True)
+    db.flush()
+    db.execute(update(EventException).where(EventException.id.in_((old.id, older.id)))
+               .values(updated_at=NOW - timedelta(days=31)))
     make_event(db, coordinator, "Netzwerktreffen", "2027-02-02 10:00", "2027-02-02 11:00", visibility="internal")
     naive = naive_feed(db, CalendarFilter(), Window(NOW), LINKS, "Stadtteilkalender Jena-Nord").decode()
     assert sorted(vevents(served(db))) == sorted(vevents(naive))
     assert len(vevents(naive)) == 4
+    assert sum(1 for block in vevents(naive) if values(block, "EXDATE")) == 2

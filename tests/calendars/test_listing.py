@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from calendar_world import at, make_all_day, make_event
-from calendars.events import review_event
+from calendars.events import change_date, review_event
 from calendars.listing import CalendarFilter, UnknownFilter, calendar_dates, filter_choices
 from calendars.recurrence import Recurrence
 from governance.organisations import create_area, create_organisation, create_target_group
@@ -127,3 +127,16 @@ def test_filter_choices_name_an_organiser_of_internal_events_to_members_only(db,
                visibility="internal")
     assert "nur-intern" not in [o.slug for o in filter_choices(db).organisers]
     assert "nur-intern" in [o.slug for o in filter_choices(db, members=True).organisers]
+
+
+def test_a_date_moved_beyond_the_series_or_before_its_start_is_still_listed(db, coordinator):
+    lunch = make_event(db, coordinator, "Mittagstisch", "2026-12-02 12:00", "2026-12-02 13:00",
+                       recurrence=Recurrence("weekly", count=2))
+    actor = Actor(coordinator)
+    change_date(db, actor, lunch, date(2026, 12, 9), at("2027-01-20 12:00"), at("2027-01-20 13:00"))
+    change_date(db, actor, lunch, date(2026, 12, 2), at("2026-10-21 12:00"), at("2026-10-21 13:00"))
+    assert [o.key for o in calendar_dates(db, CalendarFilter(), at("2027-01-01 00:00"), at("2027-02-01 00:00"))] == [
+        "2026-12-09"]
+    assert [o.key for o in calendar_dates(db, CalendarFilter(), at("2026-10-01 00:00"), at("2026-11-01 00:00"))] == [
+        "2026-12-02"]
+    assert calendar_dates(db, CalendarFilter(), *DECEMBER) == []

@@ -1,6 +1,8 @@
 """The public calendar pages as visitors use them: upcoming dates, month, Jahreskreis, filters kept in
 every link, what members see in addition, and the members' page "Wen erreichen wir?"."""
 
+import re
+import time
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -131,7 +133,7 @@ def test_all_day_series_and_marks_are_shown_in_words(client, world, coordinator,
     assert titles(soup).count("Mittagstisch") == 9  # every week in the next 60 days
     marks = {title: [m.get_text() for m in entry.select(".calendar-mark")]
              for title, entry in zip(titles(soup), soup.select("#calendar_results .calendar-entry"))}
-    assert marks["Vielleicht Flohmarkt"] == ["vorläufig"] and marks["Fällt aus"] == ["abgesagt"]
+    assert marks["Vielleicht Flohmarkt"] == ["unter Vorbehalt"] and marks["Fällt aus"] == ["abgesagt"]
     moved = soup.select_one(f"#day-{(today() + timedelta(days=9)).isoformat()}").find_parent("section")
     assert [m.get_text() for m in moved.select(".calendar-mark")] == ["verschoben"]
     assert moved.select_one("a")["href"].endswith(f"?date={(today() + timedelta(days=8)).isoformat()}")
@@ -230,6 +232,58 @@ def test_a_bad_month_year_or_date_is_a_400_page_with_a_message(client, path, mes
     assert text_of(page(response), "#filter-problem") == message
 
 
+@pytest.mark.parametrize("path, message", [
+    ("/calendar?from=0000-01-01", BAD_DAY), ("/calendar?from=9999-12-29", BAD_DAY), ("/calendar?from=1899-12-31", BAD_DAY),
+    ("/calendar/month?month=0000-01", BAD_MONTH), ("/calendar/month?month=9999-12", BAD_MONTH),
+    ("/calendar/year?year=0000", BAD_YEAR), ("/calendar/year?year=9999", BAD_YEAR), ("/calendar/year?year=2200", BAD_YEAR),
+])
+def test_dates_beyond_plausible_years_are_refused_at_once(client, world, path, message):
+    world("Mittagstisch", "2026-01-07 12:00", "2026-01-07 13:00", recurrence=Recurrence("weekly"), kind="festival")
+    started = time.perf_counter()
+    response = client.get(path)
+    assert response.status_code == 400
+    assert text_of(page(response), "#filter-problem") == message
+    assert time.perf_counter() - started < 1  # no series expanded over millennia
+
+
+def test_the_last_plausible_year_still_answers(client, world):
+    world("Mittagstisch", "2026-01-07 12:00", "2026-01-07 13:00", recurrence=Recurrence("weekly"))
+    assert titles(page(client.get("/calendar?from=2199-12-01")))[:1] == ["Mittagstisch"]
+    assert client.get("/calendar/month?month=2199-12").status_code == 200
+    assert client.get("/calendar/year?year=1900").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["from=0000-01-01&to=2026-12-31", "from=2026-01-01&to=9999-12-29"])
+def test_reach_refuses_implausible_years_next_to_the_field(as_member, query):
+    response = as_member.get(f"/calendar/reach?{query}")
+    assert response.status_code == 422
+    field = "from" if query.startswith("from=0") else "to"
+    assert field_error(page(response), field) == "Bitte geben Sie ein gültiges Datum an."
+
+
+def test_pages_and_feed_read_filters_by_one_rule(client, world):
+    """An empty value chooses nothing and a repeated one counts once, on the pages as in the feed."""
+    world("Laternenumzug", wall(3, 17), wall(3, 19), area="Löbstedt", kind="festival")
+    world("Spieletreff", wall(3, 15), wall(3, 16), area="Zwätzen", kind="offer")
+    for query, shown in [("area=", ["Spieletreff", "Laternenumzug"]), ("area=&kind=", ["Spieletreff", "Laternenumzug"]),
+                         ("area=&area=loebstedt&area=loebstedt", ["Laternenumzug"])]:
+        assert titles(page(client.get(f"/calendar?{query}"))) == shown, query
+        feed = client.get(f"/calendar.ics?{query}")
+        assert feed.status_code == 200, query
+        assert sorted(re.findall(r"SUMMARY:(.*)\r", feed.text)) == sorted(shown), query
+
+
+def test_pages_and_feed_read_at_most_a_hundred_values_of_a_filter(client, world, database):
+    with database.transaction() as db:
+        for number in range(97):
+            create_area(db, f"Ort {number}")
+    known = ["loebstedt", "zwaetzen", "jena-nord", *(f"ort-{number}" for number in range(97))]
+    read = "&".join(f"area={slug}" for slug in [*known, "loebstedt", "atlantis"])  # the 101st value is not read
+    unread = "&".join(f"area={slug}" for slug in ["atlantis", *known])
+    for path in ("/calendar", "/calendar.ics"):
+        assert (client.get(f"{path}?{read}").status_code, client.get(f"{path}?{unread}").status_code) == (200, 400), path
+
+
 def test_html_in_titles_is_shown_as_text(client, world):
     world("<script>alert('x')</script> & <b>Fest</b>", wall(2, 10), wall(2, 11), kind="festival")
     response = client.get("/calendar")
@@ -270,8 +324,9 @@ def test_the_public_year_and_month_leave_out_internal_and_unapproved_events(clie
     rejected = world("Abgelehntes Fest", "2026-06-21 15:00", "2026-06-21 18:00", kind="festival", by=member)
     with database.transaction() as db:
         review_event(db, Actor(db.merge(coordinator.person)), find_event(db, rejected), approve=False, reason="Nein")
+    world("Öffentliches Fest", "2026-06-27 15:00", "2026-06-27 18:00", kind="festival")  # the positive control
     for path in ("/calendar/month?month=2026-06", "/calendar/year?year=2026"):
-        assert titles(page(client.get(path))) == [], path
+        assert titles(page(client.get(path))) == ["Öffentliches Fest"], path
 
 
 # The month ---------------------------------------------------------------------------------------------

@@ -34,14 +34,16 @@ def test_coordinator_sees_the_figures_each_linking_to_its_list(as_coordinator, w
     soup = page(as_coordinator.get("/"))
     assert text_of(soup, ".days-left").startswith("Noch 400 Tage bis zum Programmende am")
     assert figures(soup) == {"Meilensteine überfällig": "1", "Meilensteine gefährdet": "1",
-                             "in den nächsten 30 Tagen fällig": "1", "Aufgaben überfällig": "1"}
-    for link in soup.select(".figures a"):
+                             "in den nächsten 30 Tagen fällig": "1", "Aufgaben überfällig": "1",
+                             "Termine warten auf Freigabe": "0"}
+    for link in soup.select(".figures a[href^='#']"):
         target = soup.select_one(link["href"])
         assert target is not None and target.name == "section"
     assert [a.get_text() for a in soup.select("#overdue li a")] == ["Befragung"]
     assert text_of(soup, "#overdue li .standing") == "⚠ überfällig"
     assert [a.get_text() for a in soup.select("#at-risk li a")] == ["Übersicht"]
     assert text_of(soup, "#overdue-tasks li") == "Planungsgruppe: 1"
+    assert soup.select_one(".figures a[href='/events/review']") is not None
 
 
 def test_progress_per_focus_links_to_the_plan(as_coordinator, world):

@@ -143,3 +143,14 @@ def test_one_date_of_an_all_day_series_moves_by_its_days(browser_as, given, data
     assert text_of(shown, ".picked-date .event-when").endswith(
         f"12. November {NEXT_YEAR + 1} bis {WEEKDAYS[date(NEXT_YEAR + 1, 11, 13).weekday()]}, 13. November {NEXT_YEAR + 1}")
     assert text_of(shown, ".event-rule") == "jedes Jahr am 11. November"
+
+
+def test_moving_one_date_into_the_hour_the_clock_change_skips_is_refused_at_the_time(browser_as, given):
+    event = given("submitter", "Sonntagsfrühstück", **weekly(date(2026, 3, 22)))
+    day = date(2026, 3, 29)  # summer time begins: 02:00 becomes 03:00
+    response = post(browser_as("submitter"), f"/events/{event.slug}/dates/{day}",
+                    **only_this(day, start_time="02:30", end_time="03:30"))
+    assert response.status_code == 422
+    soup = page(response)
+    assert field_error(soup, "start_time") == "Diese Uhrzeit gibt es am 29.03.2026 wegen der Zeitumstellung nicht."
+    assert field_error(soup, "ends_at") is None and soup.select_one("#f-start_time")["value"] == "02:30"

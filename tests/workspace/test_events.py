@@ -1,5 +1,6 @@
 """Events as members submit, read, edit and moderate them: the form, the event page, review, access."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -103,7 +104,7 @@ def test_a_working_group_chair_moderates_their_groups_events_only(browser_as, gi
     other = given("submitter", "Stadtlauf", f"{NEXT_YEAR}-05-03 10:00", f"{NEXT_YEAR}-05-03 14:00")
     chair = browser_as("chair")
     assert [a.get_text() for a in page(chair.get("/events/review")).select(".review-queue h2 a")] == ["Nordlauf"]
-    assert post(chair, f"/events/{other.slug}/review", decision="approve").status_code == 403
+    assert post(chair, f"/events/{other.slug}/review", decision="approve").status_code == 404  # hidden from them
     assert chair.get(f"/events/{other.slug}").status_code == 404
 
     response = post(chair, f"/events/{ours.slug}/review", htmx=True, decision="approve")
@@ -240,6 +241,28 @@ def test_bad_input_is_shown_next_to_its_field_and_the_typed_values_stay(browser_
     assert soup.select_one("#f-title")["value"] == fields.get("title", "Kinderfest am Nordplatz")
 
 
+@pytest.mark.parametrize("fields, field", [
+    ({"start_date": "2026-03-29", "start_time": "02:30", "end_time": "04:00"}, "start_time"),
+    ({"start_date": "2026-03-28", "start_time": "22:00", "end_date": "2026-03-29", "end_time": "02:00"}, "end_time"),
+])
+def test_a_time_the_clock_change_skips_is_an_error_on_its_field(browser_as, fields, field):
+    """On 29 March 2026 Berlin clocks jump from 02:00 to 03:00: 02:30 does not exist that day."""
+    response = post(browser_as("submitter"), "/events", **event_form(**fields))
+    assert response.status_code == 422
+    soup = page(response)
+    assert field_error(soup, field) == "Diese Uhrzeit gibt es am 29.03.2026 wegen der Zeitumstellung nicht."
+    assert field_error(soup, "ends_at") is None
+    assert soup.select_one(f"#f-{field}")["value"] == fields[field]
+
+
+def test_times_around_the_clock_change_that_exist_are_kept(browser_as):
+    submitter = browser_as("submitter")
+    response = post(submitter, "/events", **event_form(start_date="2026-03-29", start_time="01:30", end_time="03:30"))
+    assert response.status_code == 303
+    when = text_of(page(submitter.get(response.headers["location"])), ".event-when")
+    assert when == "Sonntag, 29. März 2026, 01:30–03:30 Uhr"
+
+
 def test_a_weekly_series_without_end_lists_its_next_twelve_dates(browser_as):
     submitter = browser_as("submitter")
     response = post(submitter, "/events", **event_form(
@@ -332,6 +355,19 @@ def test_a_date_the_event_does_not_have_is_explained(browser_as, given, query, s
     assert len(soup.select(".event-dates li")) == 12
 
 
+@pytest.mark.parametrize("day", ["0000-01-01", "9999-12-29", "2026-02-30", "1899-12-27", "2200-01-01", "+2026-01-01"])
+def test_a_date_beyond_plausible_years_is_refused_at_once_and_never_expands_the_series(browser_as, given, day):
+    event = given("coordinator", "Mittagstisch", **weekly())
+    coordinator = browser_as("coordinator")
+    started = time.perf_counter()
+    assert coordinator.get(f"/events/{event.slug}?date={day}").status_code == 400
+    assert coordinator.get(f"/events/{event.slug}/dates/{day}").status_code == 404
+    assert coordinator.get(f"/events/{event.slug}/dates/{day}?scope=following").status_code == 404
+    assert post(coordinator, f"/events/{event.slug}/dates/{day}", **event_form()).status_code == 404
+    assert post(coordinator, f"/events/{event.slug}/dates/{day}/restore").status_code == 404
+    assert time.perf_counter() - started < 2  # 9999-12-29 once took 1.6 s of CPU for a single request
+
+
 def test_one_date_of_a_series_has_its_own_view(browser_as, given):
     event = given("coordinator", "Mittagstisch", **weekly())
     second = WEDNESDAY + timedelta(days=7)
@@ -350,13 +386,13 @@ RULES = [  # method, path, statuses in the order of ROLES
     ("GET", "/events/mine", (200, 200, 200, 200, 303)),
     ("GET", "/events/review", (200, 200, 403, 403, 303)),
     ("GET", "/events/{slug}", (200, 200, 200, 404, 404)),
-    ("GET", "/events/{slug}/edit", (200, 200, 200, 403, 303)),
-    ("POST", "/events/{slug}/edit", (422, 422, 422, 403, 303)),
-    ("POST", "/events/{slug}/review", (422, 422, 403, 403, 303)),
-    ("GET", "/events/{slug}/dates/{day}", (200, 200, 200, 403, 303)),
-    ("POST", "/events/{slug}/dates/{day}", (422, 422, 422, 403, 303)),
-    ("POST", "/events/{slug}/dates/{day}/restore", (303, 303, 303, 403, 303)),
-]
+    ("GET", "/events/{slug}/edit", (200, 200, 200, 404, 303)),
+    ("POST", "/events/{slug}/edit", (422, 422, 422, 404, 303)),
+    ("POST", "/events/{slug}/review", (422, 422, 403, 404, 303)),
+    ("GET", "/events/{slug}/dates/{day}", (200, 200, 200, 404, 303)),
+    ("POST", "/events/{slug}/dates/{day}", (422, 422, 422, 404, 303)),
+    ("POST", "/events/{slug}/dates/{day}/restore", (303, 303, 303, 404, 303)),
+]  # the outsider cannot see the submitted event: every route answers as if it did not exist
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -368,6 +404,27 @@ def test_who_may_do_what(browser_as, given, groups, role):
         url = path.replace("{slug}", event.slug).replace("{day}", WEDNESDAY.isoformat())
         response = browser.request(method, url, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == expected[ROLES.index(role)], (role, method, path)
+
+
+@pytest.mark.parametrize("review", ["submitted", "rejected", "internal"])
+def test_an_event_hidden_from_a_member_answers_404_on_every_route_as_if_it_did_not_exist(browser_as, given, review):
+    fields = {"visibility": "internal"} if review == "internal" else {}
+    event = given("coordinator" if review == "internal" else "submitter", "Nordlauf", **weekly(**fields))
+    if review == "rejected":
+        post(browser_as("coordinator"), f"/events/{event.slug}/review", decision="reject", reason="Nein")
+    outsider = browser_as("outsider")
+    day = WEDNESDAY.isoformat()
+    answers = {path: outsider.get(path).status_code for path in (
+        f"/events/{event.slug}", f"/events/{event.slug}/edit", f"/events/{event.slug}/dates/{day}")}
+    answers |= {path: post(outsider, path, decision="approve").status_code for path in (
+        f"/events/{event.slug}/edit", f"/events/{event.slug}/review", f"/events/{event.slug}/dates/{day}",
+        f"/events/{event.slug}/dates/{day}/restore")}
+    if review == "internal":  # members see approved internal events, but may not change them
+        assert answers[f"/events/{event.slug}"] == 200 and set(answers.values()) == {200, 403}
+    else:
+        assert set(answers.values()) == {404}, answers
+        hidden = outsider.get(f"/events/{event.slug}/edit").text.replace(event.slug, "x")
+        assert hidden == outsider.get("/events/unbekannt/edit").text.replace("unbekannt", "x")
 
 
 def test_unknown_events_and_days_are_404(browser_as, given):

@@ -11,16 +11,16 @@ from sqlalchemy import select
 from calendars import feeds
 from calendars.models import FeedToken
 from feed_parsers import read_by_all, summary
-from governance.agenda import ItemDraft, add_agenda_item
+from governance.agenda import ItemDraft, add_agenda_item, remove_agenda_item
 from governance.meetings import MeetingDraft, schedule_meeting, set_meeting_status
-from governance.milestones import MilestoneDraft, create_milestone
-from governance.models import ChangeRecord, Person, Task
+from governance.milestones import MilestoneDraft, create_milestone, set_milestone_status, update_milestone
+from governance.models import AgendaItem, ChangeRecord, Meeting, Milestone, Person, Task
 from governance.permissions import actor_for
 from governance.programmes import create_programme
 from governance.tasks import create_task, set_task_status, update_task
 from governance.times import today
 from networks import network_with
-from support import as_person, berlin, csrf_of, page, post, text_of
+from support import as_person, berlin, count_queries, csrf_of, page, post, text_of
 from workspace.auth import set_active
 from workspace.models import Account
 
@@ -237,17 +237,95 @@ def test_a_moved_due_date_advances_sequence_and_a_done_task_makes_the_feed_newer
                     date(YEAR, 2, 27))
     moved = task_of(client.get(url).text)
     assert "SEQUENCE:1\r\n" in moved and f"DTSTART;VALUE=DATE:{YEAR}0227\r\n" in moved
-    with database.transaction() as db:  # a day passes (Last-Modified counts whole seconds)
-        for row in db.scalars(select(Task)):
-            row.updated_at -= timedelta(days=1)
-        for record in db.scalars(select(ChangeRecord)):
-            record.changed_at -= timedelta(days=1)
+    a_day_passes(database)
     before = client.get(url).headers["last-modified"]
     with database.transaction() as db:
         task = db.scalar(select(Task).where(Task.title == "Flyer drucken"))
         set_task_status(db, actor_for(db, db.merge(coordinator.person), today()), task, "done")
     done = client.get(url, headers={"If-Modified-Since": before})
     assert done.status_code == 200 and "Flyer drucken" not in done.text
+
+
+def test_a_new_agenda_item_makes_the_meeting_newer_and_advances_its_sequence(client, database, member, coordinator,
+                                                                             network):
+    token = token_for(database, member)
+    urls = (f"/groups/{network['groups'].working.slug}/meetings.ics?token={token}", f"/feeds/{token}.ics")
+    a_day_passes(database)
+    before = [client.get(url) for url in urls]
+    with database.transaction() as db:
+        meeting = db.get(Meeting, network["meeting"])
+        add_agenda_item(db, actor_for(db, db.merge(coordinator.person), today()), meeting,
+                        ItemDraft("Kassenbericht", duration_minutes=15))
+    for url, first in zip(urls, before):
+        response = client.get(url, headers={"If-Modified-Since": first.headers["last-modified"]})
+        assert response.status_code == 200, url
+        old, new = meeting_block(first.text, "Sitzung"), meeting_block(response.text, "Sitzung")
+        assert sequence_of(new) > sequence_of(old)
+        assert "17:40 TOP 3: Kassenbericht (15 Min.)" in new.replace("\r\n ", "")
+        assert re.search(r"LAST-MODIFIED:(\S+)", new)[1] > re.search(r"LAST-MODIFIED:(\S+)", old)[1]
+
+
+def test_a_removed_agenda_item_never_takes_the_sequence_back(client, database, member, coordinator, network):
+    url = f"/groups/{network['groups'].working.slug}/meetings.ics?token={token_for(database, member)}"
+    a_day_passes(database)
+    before = sequence_of(meeting_block(client.get(url).text, "Sitzung"))
+    with database.transaction() as db:
+        item = db.scalar(select(AgendaItem).where(AgendaItem.title == "Begrüßung"))
+        remove_agenda_item(db, actor_for(db, db.merge(coordinator.person), today()), item)
+    after = meeting_block(client.get(url).text, "Sitzung")
+    assert sequence_of(after) > before and "Begrüßung" not in after
+
+
+@pytest.mark.parametrize("change", ["done", "handed on"])
+def test_a_milestone_marked_done_or_handed_on_makes_the_feed_newer(client, database, member, coordinator, outsider,
+                                                                   network, change):
+    url = f"/feeds/{token_for(database, member)}.ics"
+    a_day_passes(database)
+    before = client.get(url)
+    assert "Familienbefragung" in before.text
+    with database.transaction() as db:
+        actor, milestone = actor_for(db, db.merge(coordinator.person), today()), db.get(Milestone, network["milestone"])
+        if change == "done":
+            set_milestone_status(db, actor, milestone, "done", milestone.version_id)
+        else:
+            handed_on = MilestoneDraft(milestone.title, responsible=db.merge(outsider.person), due_on=milestone.due_on)
+            update_milestone(db, actor, milestone, handed_on, milestone.version_id)
+    response = client.get(url, headers={"If-Modified-Since": before.headers["last-modified"]})
+    assert response.status_code == 200 and "Familienbefragung" not in response.text
+
+
+def test_the_personal_feed_costs_the_same_queries_however_many_meetings(client, database, member, coordinator,
+                                                                        network):
+    url = f"/feeds/{token_for(database, member)}.ics"
+    few = count_queries(database.engine, lambda: client.get(url))
+    with database.transaction() as db:
+        actor, working = actor_for(db, db.merge(coordinator.person), today()), db.merge(network["groups"].working)
+        for month in range(3, 9):
+            draft = MeetingDraft("Sitzung", berlin(f"{YEAR}-{month:02d}-03 17:00"))
+            meeting = schedule_meeting(db, actor, working, draft)
+            add_agenda_item(db, actor, meeting, ItemDraft("Bericht", duration_minutes=20))
+    response = client.get(url)
+    assert response.text.count("BEGIN:VEVENT") == 10
+    assert count_queries(database.engine, lambda: client.get(url)) == few
+
+
+def a_day_passes(database) -> None:
+    """Everything so far happened a day earlier (Last-Modified counts whole seconds)."""
+    with database.transaction() as db:
+        for task in db.scalars(select(Task)):
+            task.updated_at -= timedelta(days=1)
+        for record in db.scalars(select(ChangeRecord)):
+            record.changed_at -= timedelta(days=1)
+        for row in (*db.scalars(select(Meeting)), *db.scalars(select(Milestone))):
+            row.created_at -= timedelta(days=1)
+
+
+def meeting_block(text: str, title: str) -> str:
+    return re.search(rf"BEGIN:VEVENT\r\n(?:(?!END:VEVENT).)*?SUMMARY:[^\r]*: {title}\r\n.*?END:VEVENT", text, re.S)[0]
+
+
+def sequence_of(block: str) -> int:
+    return int(re.search(r"\r\nSEQUENCE:(\d+)\r\n", block)[1])
 
 
 def _assert_rfc_basics(text: str) -> None:

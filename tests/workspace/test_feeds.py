@@ -8,12 +8,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 import icalendar
 import pytest
 import recurring_ical_events
+from sqlalchemy import update
 
 from calendar_world import at, make_all_day, make_event
 from calendars.events import change_date
 from calendars.listing import CalendarFilter, calendar_dates
+from calendars.models import EventException
 from calendars.recurrence import Recurrence
 from feed_parsers import read_by_all
+from governance.base import utcnow
 from governance.organisations import create_area, create_organisation, create_target_group
 from governance.permissions import Actor
 from governance.times import BERLIN, from_berlin, today
@@ -124,7 +127,7 @@ def test_the_unfiltered_feed_is_named_after_the_district(client, district):
     ("?area=loebstedt&area=atlantis", "Unbekannter Filterwert: area=atlantis"),
     ("?kind=party", "Unbekannter Filterwert: kind=party"),
     ("?target_group=<script>", "Unbekannter Filterwert: target_group=<script>"),
-    ("?organiser=", "Unbekannter Filterwert: organiser="),
+    ("?organiser=niemand", "Unbekannter Filterwert: organiser=niemand"),
 ])
 def test_a_filter_value_that_names_nothing_is_a_plain_400_not_an_empty_feed(client, district, query, message):
     response = feed(client, query)
@@ -136,23 +139,52 @@ def test_a_filter_value_that_names_nothing_is_a_plain_400_not_an_empty_feed(clie
 
 def test_expanded_recurrences_match_the_dates_the_calendar_pages_show(client, database, district):
     """Over a whole year (both daylight-saving changes), what recurring-ical-events expands from the
-    served feed is what calendar_dates lists: weekly, monthly on a weekday, yearly, all-day, moved, cancelled."""
-    start = datetime.combine(date(YEAR, 1, 1), time(), BERLIN)
-    end = datetime.combine(date(YEAR + 1, 1, 1), time(), BERLIN)
-    calendar = icalendar.Calendar.from_ical(feed(client).text)
-    expanded = {(str(e["summary"]), _instant(e.decoded("dtstart")))
-                for e in recurring_ical_events.of(calendar).between(start, end) if e.get("status") != "CANCELLED"}
-    with database.session(write=False) as db:
-        shown = {(o.event.title, o.starts_at) for o in calendar_dates(db, CalendarFilter(), start, end)
-                 if not o.cancelled}
+    served feed is what calendar_dates lists: weekly, monthly on a weekday, yearly, all-day, moved, and
+    the cancelled date as cancelled (the pages show it "abgesagt", the feed with STATUS:CANCELLED)."""
+    expanded, shown = expand(feed(client).text), listed(database)
     assert expanded == shown
-    lunches = sorted(moment for title, moment in shown if title == "Mittagstisch")
+    lunches = sorted(moment for title, moment, cancelled in shown if title == "Mittagstisch" and not cancelled)
     assert len(lunches) == len(_wednesdays()) - 1  # every Wednesday but the cancelled one
     assert at(wall(MOVED + timedelta(days=1), "14:00")) in lunches and at(wall(CANCELLED, "12:00")) not in lunches
+    assert [(t, m) for t, m, cancelled in shown if cancelled] == [("Mittagstisch", at(wall(CANCELLED, "12:00")))]
     assert {m.astimezone(BERLIN).hour for m in lunches} == {12, 14}  # 12:00 in winter and in summer
-    assert ("Martinsumzug", at(f"{YEAR}-11-11 17:00")) in shown
-    assert ("Stadtteilfest", from_berlin(datetime.combine(nth(SATURDAY, 1, 6), time()))) in shown
-    assert len([title for title, _ in shown if title == "Elterncafé"]) == 12
+    assert ("Martinsumzug", at(f"{YEAR}-11-11 17:00"), False) in shown
+    assert ("Stadtteilfest", from_berlin(datetime.combine(nth(SATURDAY, 1, 6), time())), False) in shown
+    assert len([title for title, _, _ in shown if title == "Elterncafé"]) == 12
+
+
+def test_a_cancelled_date_leaves_the_expansion_31_days_after_the_cancellation(client, database, district):
+    """After 30 days the feed drops the cancelled override and excludes the date from the series instead;
+    the calendar pages still list it as cancelled."""
+    with database.transaction() as db:
+        db.execute(update(EventException).where(EventException.cancelled.is_(True))
+                   .values(updated_at=utcnow() - timedelta(days=31)))
+    text = feed(client).text
+    cancelled = ("Mittagstisch", at(wall(CANCELLED, "12:00")))
+    expanded, shown = expand(text), listed(database)
+    assert (*cancelled, True) in shown and cancelled not in {(title, moment) for title, moment, _ in expanded}
+    assert expanded == {entry for entry in shown if not entry[2]}
+    series = [c for c in icalendar.Calendar.from_ical(text).walk("VEVENT")
+              if str(c["summary"]) == "Mittagstisch" and "recurrence-id" not in c]
+    assert [d.dt for d in series[0]["exdate"].dts] == [at(wall(CANCELLED, "12:00")).astimezone(BERLIN)]
+    assert f"EXDATE;TZID=Europe/Berlin:{CANCELLED:%Y%m%d}T120000\r\n" in text
+
+
+def expand(text: str) -> set[tuple[str, datetime, bool]]:
+    """(title, start, cancelled) of every date of the year as recurring-ical-events expands the feed."""
+    calendar = icalendar.Calendar.from_ical(text)
+    return {(str(e["summary"]), _instant(e.decoded("dtstart")), e.get("status") == "CANCELLED")
+            for e in recurring_ical_events.of(calendar).between(*_year())}
+
+
+def listed(database) -> set[tuple[str, datetime, bool]]:
+    """(title, start, cancelled) of every date of the year as the calendar pages list it."""
+    with database.session(write=False) as db:
+        return {(o.event.title, o.starts_at, o.cancelled) for o in calendar_dates(db, CalendarFilter(), *_year())}
+
+
+def _year() -> tuple[datetime, datetime]:
+    return (datetime.combine(date(YEAR, 1, 1), time(), BERLIN), datetime.combine(date(YEAR + 1, 1, 1), time(), BERLIN))
 
 
 def _instant(value: datetime | date) -> datetime:

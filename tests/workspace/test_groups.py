@@ -2,6 +2,7 @@
 
 import pytest
 
+from calendars.feeds import renew_token
 from governance.groups import add_membership, create_group
 from governance.models import Group, Membership
 from support import csrf_of, field_error, log_in, page, text_of
@@ -40,6 +41,19 @@ def test_group_page_shows_purpose_and_members(as_member, groups):
     rows = [[cell.get_text(" ", strip=True) for cell in row.select("th, td")] for row in soup.select("#members tbody tr")]
     assert rows == [["Mira Mitglied", "Vorsitz", "", ""]]
     assert soup.select_one("#members form") is None  # only the coordinator manages members
+
+
+def test_group_page_offers_its_meetings_feed_with_the_readers_own_token(as_member, groups, database, member):
+    soup = page(as_member.get("/groups/netzwerk-nord-fuer-nord"))
+    assert soup.select_one("#meetings-feed") is None
+    assert soup.select_one("a[href='/profile#feeds-heading']").get_text() == "Kalender-Link im Profil erzeugen"
+    with database.transaction() as db:
+        token = renew_token(db, db.merge(member).person).token
+    soup = page(as_member.get("/groups/netzwerk-nord-fuer-nord"))
+    feed = f"http://testserver/groups/netzwerk-nord-fuer-nord/meetings.ics?token={token}"
+    assert soup.select_one("#meetings-feed-url")["value"] == feed
+    assert soup.select_one("#meetings-feed a.button")["href"] == feed.replace("http://", "webcal://")
+    assert as_member.get(feed).status_code == 200
 
 
 def test_member_of_another_group_cannot_read_it(as_member, groups):

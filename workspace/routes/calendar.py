@@ -1,7 +1,7 @@
 """The public calendar pages (upcoming dates, month, "Jahreskreis") with filters kept in every link,
 and the members' page "Wen erreichen wir?"."""
 
-import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -10,21 +10,18 @@ from starlette.routing import Route
 
 from calendars import schedule
 from calendars.events import review_queue
-from calendars.listing import FILTER_PARAMETERS, CalendarFilter, UnknownFilter, filter_choices
+from calendars.listing import CalendarFilter, UnknownFilter, filter_choices
 from calendars.reach import reach
 from governance.errors import N_, DomainError
 from governance.times import today
 from workspace import wheel
 from workspace.access import MEMBER, PUBLIC
 from workspace.endpoints import Call, endpoint
+from workspace.forms import plausible_date
 from workspace.submission import attempt
 
 UPCOMING_DAYS = 60
-MAX_VALUES = 100  # per filter: more than any list of choices, few enough to check each one cheaply
 RESULTS = "calendar_results"
-MONTH = re.compile(r"(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])")
-YEAR = re.compile(r"(19|20|21)[0-9]{2}")
-DAY = re.compile(r"(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}")
 BAD_MONTH = N_("Diesen Monat gibt es nicht. Bitte geben Sie ihn als JJJJ-MM an, z. B. 2026-11.")
 BAD_YEAR = N_("Dieses Jahr gibt es nicht. Bitte geben Sie es vierstellig an, z. B. 2026.")
 BAD_DAY = N_("Dieses Datum gibt es nicht. Bitte geben Sie es als JJJJ-MM-TT an, z. B. 2026-11-23.")
@@ -38,7 +35,7 @@ def upcoming(call: Call) -> Response:
     """The dates of the next 60 days from today (or `?from=`), each listed on its first day."""
     chosen = _chosen(call)
     try:
-        first = _parsed(call, "from", DAY, date.fromisoformat, BAD_DAY) or today()
+        first = _parsed(call, "from", plausible_date, BAD_DAY) or today()
         last = first + timedelta(days=UPCOMING_DAYS - 1)
         entries = schedule.calendar_entries(call.db, chosen, first, last, _actor(call))
     except (UnknownFilter, DomainError) as problem:
@@ -53,7 +50,7 @@ def month_page(call: Call) -> Response:
     """A month as a table of weeks; each day lists every date that touches it."""
     chosen = _chosen(call)
     try:
-        month = _parsed(call, "month", MONTH, lambda value: date.fromisoformat(value + "-01"), BAD_MONTH)
+        month = _parsed(call, "month", lambda value: plausible_date(value + "-01"), BAD_MONTH)
         month = month or today().replace(day=1)
         weeks = schedule.weeks_of(month)
         first, last = weeks[0][0], weeks[-1][-1]
@@ -71,7 +68,8 @@ def year_page(call: Call) -> Response:
     """The festivals and traditions around the year, as a list by month and as a wheel."""
     chosen = _chosen(call)
     try:
-        year = _parsed(call, "year", YEAR, int, BAD_YEAR) or today().year
+        first_day = _parsed(call, "year", lambda value: plausible_date(value + "-01-01"), BAD_YEAR)
+        year = first_day.year if first_day else today().year
         months = schedule.festivals_of_year(call.db, chosen, year, members=call.account is not None)
     except (UnknownFilter, DomainError) as problem:
         return _refused(call, "calendar/year.html", chosen, problem)
@@ -103,10 +101,7 @@ def reach_page(call: Call) -> Response:
 # Shared steps ----------------------------------------------------------------------------------
 
 def _chosen(call: Call) -> CalendarFilter:
-    """The filters in the query; an empty value chooses nothing."""
-    params = call.request.query_params
-    return CalendarFilter.from_query({name: [value for value in params.getlist(name) if value][:MAX_VALUES]
-                                      for name in FILTER_PARAMETERS})
+    return CalendarFilter.from_pairs(call.request.query_params.multi_items())
 
 
 def _actor(call: Call):
@@ -114,17 +109,16 @@ def _actor(call: Call):
     return call.actor if call.account is not None else None
 
 
-def _parsed(call: Call, name: str, shape: re.Pattern, read, message: str):
-    """A query parameter of a fixed shape, read by `read`; None when absent, DomainError when bad."""
+def _parsed(call: Call, name: str, read: Callable[[str], date | None], message: str) -> date | None:
+    """A query parameter read by `read` (None for what is no plausible date); None when absent,
+    DomainError when bad."""
     value = call.request.query_params.get(name, "")
     if not value:
         return None
-    try:
-        if not shape.fullmatch(value):
-            raise ValueError(value)
-        return read(value)
-    except ValueError:
-        raise DomainError(name, message) from None
+    parsed = read(value)
+    if parsed is None:
+        raise DomainError(name, message)
+    return parsed
 
 
 def _refused(call: Call, template: str, chosen: CalendarFilter, problem: Exception) -> Response:

@@ -1,43 +1,33 @@
 """One date of a recurring event: change or cancel only this date, change this and all following
 dates (the series is split), or undo a change of one date."""
 
-import re
 from datetime import date
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calendars.events import MAX_PLACE, MAX_TEXT, can_edit, change_date, restore_date, split_series
+from calendars.events import MAX_PLACE, MAX_TEXT, change_date, restore_date, split_series
 from calendars.models import Event
 from calendars.occurrences import Occurrence, occurrence_on
 from governance.errors import Conflict, NotFound
-from governance.permissions import require
 from governance.times import in_berlin
 from workspace.access import MEMBER
 from workspace.endpoints import Call, endpoint
-from workspace.routes.event_form import event_of, fill_from, read_draft, read_span, render_form
+from workspace.forms import plausible_date
+from workspace.routes.event_form import editable_event, fill_from, read_draft, read_span, render_form
 from workspace.submission import attempt, loaded_version
 
 SCOPES = ("only", "following")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _date_of(call: Call) -> tuple[Event, Occurrence, date]:
     """The event, and its date on the day in the path; 404 for a day the series does not have."""
-    event = event_of(call)
-    require(can_edit(call.actor, event))
-    day = _day(call.request.path_params["day"])
+    event = editable_event(call)
+    day = plausible_date(call.request.path_params["day"])
     occurrence = occurrence_on(event, day) if day and event.is_recurring else None
     if occurrence is None:
         raise NotFound(call.request.path_params["day"])
     return event, occurrence, day
-
-
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if _ISO_DATE.fullmatch(value) else None
-    except ValueError:
-        return None
 
 
 @endpoint(MEMBER)

@@ -5,15 +5,16 @@ from datetime import date, datetime, time, timedelta
 
 from starlette.responses import Response
 
-from calendars.events import (MAX_PLACE, MAX_TEXT, MAX_TITLE, MAX_URL, EventDraft, all_day_span, find_event,
-                              remaining_count)
+from calendars.events import (MAX_PLACE, MAX_TEXT, MAX_TITLE, MAX_URL, EventDraft, all_day_span, can_edit,
+                              can_see, find_event, remaining_count)
 from calendars.models import EVENT_KINDS, EVENT_STATES, FREQUENCIES, REPEAT_ON, VISIBILITIES, Event
 from calendars.recurrence import WEEKDAY_CODES, Recurrence, weekday_position
-from governance.errors import N_, DomainError
+from governance.errors import N_, DomainError, NotFound
 from governance.groups import list_groups
 from governance.models import Area, Group, Organisation, Person, TargetGroup
 from governance.organisations import list_areas, list_organisations, list_target_groups
 from governance.people import list_people
+from governance.permissions import require
 from governance.times import from_berlin, in_berlin
 from workspace.endpoints import Call
 from workspace.forms import Form
@@ -23,10 +24,22 @@ TITLE_REQUIRED = N_("Bitte geben Sie einen Titel an.")
 DATE_REQUIRED = N_("Bitte geben Sie das Datum an.")
 TIME_REQUIRED = N_("Bitte geben Sie eine Uhrzeit an – oder kreuzen Sie „ganztägig“ an.")
 ONE_END = N_("Bitte geben Sie nur ein Ende an: ein Datum oder eine Anzahl.")
+NO_SUCH_TIME = N_("Diese Uhrzeit gibt es am %(date)s wegen der Zeitumstellung nicht.")
 
 
 def event_of(call: Call) -> Event:
-    return find_event(call.db, call.request.path_params["slug"])
+    """The event in the path; 404 also for one the visitor may not see, so its existence stays hidden."""
+    event = find_event(call.db, call.request.path_params["slug"])
+    if not can_see(call.actor if call.account else None, event):
+        raise NotFound(event.slug)
+    return event
+
+
+def editable_event(call: Call) -> Event:
+    """The event in the path for someone who may change it: 404 when hidden from them, else 403."""
+    event = event_of(call)
+    require(can_edit(call.actor, event))
+    return event
 
 
 # Reading the form ------------------------------------------------------------------------------
@@ -62,7 +75,18 @@ def read_span(form: Form, all_day: bool) -> tuple[datetime | None, datetime | No
     start, end = _time(form, "start_time"), _time(form, "end_time")
     if first is None or start is None or end is None:
         return None, None
-    return from_berlin(datetime.combine(first, start)), from_berlin(datetime.combine(last or first, end))
+    return _instant(form, "start_time", first, start), _instant(form, "end_time", last or first, end)
+
+
+def _instant(form: Form, name: str, day: date, clock: time) -> datetime | None:
+    """Berlin wall time as an instant; a time in the spring-forward gap (02:30 on the last Sunday of
+    March) does not exist, and is an error on its field rather than silently an hour later."""
+    wall = datetime.combine(day, clock)
+    instant = from_berlin(wall)
+    if in_berlin(instant).replace(tzinfo=None) != wall:
+        form.add_error(DomainError(name, NO_SUCH_TIME, date=f"{day:%d.%m.%Y}"))
+        return None
+    return instant
 
 
 def _time(form: Form, name: str) -> time | None:

@@ -1,30 +1,28 @@
 """Events of the neighbourhood calendar for members: submitting, the event page, editing, moderation,
 one's own submissions and the review queue. Changing one date of a series lives in event_dates."""
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from starlette.responses import Response
 from starlette.routing import NoMatchFound, Route
 
-from calendars.events import (MAX_TEXT, can_edit, can_moderate, can_see, create_event, review_event,
+from calendars.events import (MAX_TEXT, can_edit, can_moderate, create_event, is_moderator, review_event,
                               review_queue, submissions_of, update_event)
 from calendars.models import Event
 from calendars.occurrences import Occurrence, occurrence_on, upcoming
 from calendars.recurrence import weekday_position
-from governance.errors import Conflict, NotFound
-from governance.groups import list_groups
+from governance.errors import Conflict
 from governance.permissions import require
 from governance.times import from_berlin, in_berlin, today
 from workspace.access import MEMBER, PUBLIC
 from workspace.endpoints import Call, endpoint
+from workspace.forms import plausible_date
 from workspace.routes import event_dates
-from workspace.routes.event_form import event_of, fill_from, new_values, read_draft, render_form
+from workspace.routes.event_form import editable_event, event_of, fill_from, new_values, read_draft, render_form
 from workspace.submission import attempt, loaded_version
 
 UPCOMING = 12  # how many dates of a series the page lists
 DATE_PROBLEMS = {"garbled": 400, "none": 404}  # `?date=` that is no date, or a day without one
-_ISO_DATE = re.compile(r"(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}")
 
 
 # Submitting and editing ------------------------------------------------------------------------
@@ -47,14 +45,14 @@ def create(call: Call) -> Response:
 
 @endpoint(MEMBER)
 def edit_event(call: Call) -> Response:
-    event = _editable(call)
+    event = editable_event(call)
     fill_from(call.form, event)
     return render_form(call, "edit", event)
 
 
 @endpoint(MEMBER)
 def update(call: Call) -> Response:
-    event = _editable(call)
+    event = editable_event(call)
     draft = read_draft(call)
     try:
         attempt(call, lambda: update_event(call.db, call.actor, event, draft, loaded_version(call)))
@@ -66,20 +64,11 @@ def update(call: Call) -> Response:
     return call.redirect(call.url("event", slug=event.slug))
 
 
-def _editable(call: Call) -> Event:
-    event = event_of(call)
-    require(can_edit(call.actor, event))
-    return event
-
-
 # The event's page ------------------------------------------------------------------------------
 
 @endpoint(PUBLIC)
 def event_page(call: Call) -> Response:
-    event = event_of(call)
-    if not can_see(call.actor if call.account else None, event):
-        raise NotFound(event.slug)
-    return render_event(call, event)
+    return render_event(call, event_of(call))
 
 
 def render_event(call: Call, event: Event, status: int = 200, block: str | None = None, answered: str = "") -> Response:
@@ -102,11 +91,8 @@ def _picked_date(call: Call, event: Event) -> tuple[Occurrence | None, str]:
     value = call.request.query_params.get("date")
     if value is None:
         return None, ""
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError(value)
-        day = date.fromisoformat(value)
-    except ValueError:
+    day = plausible_date(value)
+    if day is None:
         return None, "garbled"
     picked = occurrence_on(event, day)
     return picked, "" if picked else "none"
@@ -143,9 +129,8 @@ def review(call: Call) -> Response:
 
 @endpoint(MEMBER)
 def queue(call: Call) -> Response:
-    actor = call.actor
-    require(actor.is_coordinator or any(can_moderate(actor, group) for group in list_groups(call.db)))
-    return call.render("events/review.html", events=review_queue(call.db, actor))
+    require(is_moderator(call.db, call.actor))
+    return call.render("events/review.html", events=review_queue(call.db, call.actor))
 
 
 @endpoint(MEMBER)

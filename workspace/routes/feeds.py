@@ -31,7 +31,7 @@ PRIVATE_CACHE = "private, max-age=900"
 
 @feed_endpoint
 def calendar_feed(call: FeedCall) -> Response:
-    chosen = CalendarFilter.from_query(_lists(call.request.query_params.multi_items()))
+    chosen = CalendarFilter.from_pairs(call.request.query_params.multi_items())
     window, links = _window(call), feed_links(call.services)
     try:
         version = feeds.public_version(call.db, chosen, window, links)
@@ -80,13 +80,6 @@ def _whole(call: FeedCall, feed: Feed) -> Response:
     if is_fresh(call.request, feed.version):
         return not_modified(feed.version, PRIVATE_CACHE)
     return Response(feed.text.encode(), media_type=CALENDAR_TYPE, headers=validators(feed.version, PRIVATE_CACHE))
-
-
-def _lists(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for name, value in pairs:
-        values.setdefault(name, []).append(value)
-    return values
 
 
 def _window(call: FeedCall) -> Window:

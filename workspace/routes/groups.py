@@ -3,6 +3,7 @@
 from starlette.responses import Response
 from starlette.routing import Route
 
+from calendars.feeds import token_of
 from governance import groups as ops
 from governance.errors import N_, DomainError
 from governance.models import Focus, Group, Organisation, Person
@@ -32,7 +33,16 @@ def group_page(call: Call) -> Response:
 def _render_group(call: Call, group: Group, status: int = 200, block: str | None = None) -> Response:
     choices = _membership_choices(call) if call.actor.is_coordinator else {}
     return call.render("groups/group.html", status=status, block=block, group=group, actor=call.actor,
-                       memberships=ops.current_members(call.db, group, today()), **choices)
+                       memberships=ops.current_members(call.db, group, today()),
+                       meetings_feed=_meetings_feed_url(call, group), **choices)
+
+
+def _meetings_feed_url(call: Call, group: Group) -> str | None:
+    """The group's meetings feed with the reader's own token, when they have created one on /profile."""
+    token = token_of(call.db, call.account.person)
+    if token is None:
+        return None
+    return f"{call.settings.base_url}{call.url('group_meetings_feed', slug=group.slug)}?token={token.token}"
 
 
 def _membership_choices(call: Call) -> dict:

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from calendars.events import count_waiting
 from governance.base import utcnow
 from governance.dashboard import coordinator_dashboard, member_start_page
 from governance.organisations import list_organisations
@@ -21,7 +22,7 @@ def dashboard(call: Call) -> Response:
     now = utcnow()
     if call.actor.is_coordinator:
         board = coordinator_dashboard(call.db, today(), now)
-        return call.render("dashboard.html", board=board, today=today())
+        return call.render("dashboard.html", board=board, today=today(), waiting_events=count_waiting(call.db))
     start = member_start_page(call.db, call.actor, today(), now)
     return call.render("start.html", start=start, programme=current_programme(call.db), today=today())
 

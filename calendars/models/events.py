@@ -1,4 +1,4 @@
-"""The neighbourhood calendar: events (single or recurring), their changed or cancelled dates, feed tokens.
+"""The neighbourhood calendar: events (single or recurring) and their changed or cancelled dates.
 
 Instants are stored in UTC. An all-day event runs from Berlin midnight of its first day to Berlin
 midnight after its last day, so window queries treat both kinds alike. A recurring event's rule is
@@ -134,15 +134,3 @@ class EventException(Base):
 
     event: Mapped[Event] = relationship(back_populates="exceptions")
 
-
-class FeedToken(Base):
-    """A person's secret for their personal feed and their groups' meeting feeds; one at a time."""
-
-    __tablename__ = "feed_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    person: Mapped[Person] = relationship()
