@@ -94,11 +94,12 @@ def make_account(database: Database) -> Callable[..., Account]:
     """Create an account through the domain operation, with PASSWORD unless told otherwise."""
 
     def make(email: str = "mitglied@example.org", name: str = "Mira Mitglied",
-             is_coordinator: bool = False, password: str | None = PASSWORD, language: str = "de") -> Account:
+             is_coordinator: bool = False, password: str | None = PASSWORD, language: str = "de",
+             kind: str = "member") -> Account:
         with database.transaction() as db:
             password_hash = CHEAP_HASHER.hash(password) if password else None
             account = create_account(db, name, email, password_hash=password_hash,
-                                     is_coordinator=is_coordinator, language=language)
+                                     is_coordinator=is_coordinator, language=language, kind=kind)
             account.person  # loaded while the session is open
         return account
 

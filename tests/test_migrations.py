@@ -13,8 +13,8 @@ def test_a_table_rebuilt_while_migrating_keeps_the_rows_that_point_at_it(databas
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO person (name, email, is_coordinator, created_at) "
                                 "VALUES ('Ada', 'ada@example.org', 0, '2026-01-01')"))
-        connection.execute(text("INSERT INTO account (person_id, language, is_active, created_at) "
-                                "VALUES (1, 'de', 1, '2026-01-01')"))
+        connection.execute(text("INSERT INTO account (person_id, language, is_active, created_at, kind) "
+                                "VALUES (1, 'de', 1, '2026-01-01', 'member')"))
     engine.dispose()
     migrating = make_engine(url, foreign_keys=False)  # what migrations/env.py uses
     with migrating.connect() as connection:

@@ -9,6 +9,7 @@ from workspace.models import Account
 class Access:
     name: str
     needs_login: bool
+    needs_member: bool = False
     needs_coordinator: bool = False
 
     def allows(self, account: Account | None) -> bool:
@@ -16,9 +17,12 @@ class Access:
             return True
         if account is None:
             return False
-        return account.person.is_coordinator or not self.needs_coordinator
+        if account.person.is_coordinator:
+            return True
+        return not self.needs_coordinator and (not self.needs_member or account.kind == "member")
 
 
 PUBLIC = Access("public", needs_login=False)
-MEMBER = Access("member", needs_login=True)
-COORDINATOR = Access("coordinator", needs_login=True, needs_coordinator=True)
+VOLUNTEER = Access("volunteer", needs_login=True)  # anyone logged in, a volunteer's light account too
+MEMBER = Access("member", needs_login=True, needs_member=True)  # members of the network
+COORDINATOR = Access("coordinator", needs_login=True, needs_member=True, needs_coordinator=True)

@@ -33,11 +33,11 @@ def check_new_password(password: str, confirmation: str, field: str = "password"
 
 def create_account(
     db: Session, name: str, email: str, password_hash: str | None = None,
-    is_coordinator: bool = False, language: str = "de",
+    is_coordinator: bool = False, language: str = "de", kind: str = "member",
 ) -> Account:
     """Create a person with an account; without a password hash the account waits for its invitation."""
     person = create_person(db, name, email, is_coordinator=is_coordinator)
-    account = Account(person=person, password_hash=password_hash, language=language)
+    account = Account(person=person, password_hash=password_hash, language=language, kind=kind)
     db.add(account)
     db.flush()
     return account

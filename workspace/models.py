@@ -8,19 +8,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.base import Base, one_of, utcnow
 from governance.models import Person
 
-LINK_PURPOSES = ("invitation",)
+LINK_PURPOSES = ("invitation", "confirmation", "login")
+ACCOUNT_KINDS = ("member", "volunteer")
 MAIL_STATES = ("queued", "sent", "failed")
 
 
 class Account(Base):
-    """A person's way to log in; the person holds name, e-mail and the coordinator flag."""
+    """A person's way to log in; the person holds name, e-mail and the coordinator flag.
+
+    Members of the network log in with a password; volunteers (`kind` volunteer) only by a link sent by mail.
+    """
 
     __tablename__ = "account"
-    __table_args__ = (CheckConstraint("language IN ('de', 'en')", name="language"),)
+    __table_args__ = (CheckConstraint("language IN ('de', 'en')", name="language"), one_of("kind", ACCOUNT_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10), default="member")
     language: Mapped[str] = mapped_column(String(2), default="de")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -55,7 +60,7 @@ class LoginAttempt(Base):
 
 
 class LoginLink(Base):
-    """A random, single-use, expiring link sent by mail (invitation, password reset)."""
+    """A random, single-use, expiring link sent by mail (invitation, e-mail confirmation, login)."""
 
     __tablename__ = "login_link"
     __table_args__ = (one_of("purpose", LINK_PURPOSES),)
