@@ -2,23 +2,8 @@
 
 import pytest
 
+from domain_session import db, groups  # noqa: F401  (fixtures)
 from governance.people import create_person
-from networks import build_groups
-from workspace.db import Database
-
-
-@pytest.fixture
-def db(database_file):
-    database = Database(f"sqlite:///{database_file}")
-    with database.session(write=True) as session:
-        yield session
-    database.dispose()
-
-
-@pytest.fixture
-def groups(db):
-    """Steering, planning and working group of a small network (tests/networks.py)."""
-    return build_groups(db)
 
 
 @pytest.fixture

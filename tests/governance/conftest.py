@@ -1,20 +1,3 @@
 """Domain tests work on one write session over a fresh migrated SQLite file, never committed."""
 
-import pytest
-
-from networks import build_groups
-from workspace.db import Database
-
-
-@pytest.fixture
-def db(database_file):
-    database = Database(f"sqlite:///{database_file}")
-    with database.session(write=True) as session:
-        yield session
-    database.dispose()
-
-
-@pytest.fixture
-def groups(db):
-    """Steering, planning and working group of a small network (tests/networks.py)."""
-    return build_groups(db)
+from domain_session import db, groups  # noqa: F401  (fixtures)
