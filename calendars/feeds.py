@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from calendars import ical
+from calendars import ical, shift_feeds
 from calendars.listing import CalendarFilter, conditions, visible
 from calendars.models import Event, EventException, FeedToken
+from calendars.shift_board import ShiftFilter, open_shifts
+from calendars.shift_feeds import ShiftLinks
 from governance.agenda import timetable
 from governance.base import utcnow
 from governance.errors import NotFound
@@ -92,10 +94,15 @@ class Links:
     task: Callable[[int], str]
     milestone: Callable[[int], str]
     base_url: str
+    shift: Callable[[int], str] | None = None  # a helper shift's page (personal feed, /shifts.ics)
 
     @property
     def uid_host(self) -> str:
         return urlsplit(self.base_url).hostname or "werkstadt"
+
+    @property
+    def shifts(self) -> ShiftLinks:
+        return ShiftLinks(self.shift or (lambda shift_id: self.base_url), self.uid_host)
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,8 @@ def group_feed(db: Session, group: Group, window: Window, links: Links, name: st
 
 
 def personal_feed(db: Session, person: Person, window: Window, links: Links, name: str) -> Feed:
-    """The person's meetings, their open tasks' and their milestones' due dates (all-day)."""
+    """The person's meetings, their open tasks' and their milestones' due dates (all-day), and the helper
+    shifts they hold a place on (with a reminder at their lead time)."""
     groups = select(Membership.group_id).where(Membership.person_id == person.id)
     current = actor_for(db, person, window.today)
     meetings = [m for m in _meetings(db, window, Meeting.group_id.in_(groups)) if current.can_read_group(m.group)]
@@ -243,7 +251,23 @@ def personal_feed(db: Session, person: Person, window: Window, links: Links, nam
     components += [_due(f"milestone-{m.id}@{links.uid_host}", f"Meilenstein fällig: {m.title}", m.due_on,
                         links.milestone(m.id), changes.get(("milestone", m.id), m.created_at), m.version_id - 1)
                    for m in milestones]
-    return _calendar(name, components, _newest_departure(db, person, window))
+    components += shift_feeds.my_shift_entries(db, person, window.since, window.cancelled_since, links.shifts)
+    departure = max(moment for moment in (_newest_departure(db, person, window),
+                                          shift_feeds.left_my_feed_at(db, person)) if moment is not None)
+    return _calendar(name, components, departure)
+
+
+def shifts_feed(db: Session, chosen: ShiftFilter, window: Window, links: Links, name: str) -> Feed:
+    """The board "Wo wird Hilfe gebraucht?" as a feed: one entry per shift still short of people.
+
+    Raises UnknownFilter for an area or task kind that names nothing.
+    """
+    found = open_shifts(db, chosen, window.now)
+    contacts = {item.shift.contact_id for item in found} - {None}
+    if contacts:  # in the identity map, so that each shift's contact loads without a query of its own
+        list(db.scalars(select(Person).where(Person.id.in_(contacts))))
+    departure = shift_feeds.board_changed_at(db, window.now) or window.midnight
+    return _calendar(name, shift_feeds.open_shift_entries(found, links.shifts), max(departure, window.midnight))
 
 
 def member_groups(db: Session, person: Person, day: date) -> list[Group]:

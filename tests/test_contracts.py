@@ -157,6 +157,7 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
     """Crawl every page, then render each of its blocks alone with the page's own context."""
     from calendar_world import make_event
     from calendars.recurrence import Recurrence
+    from calendars.shifts import ShiftDraft, add_shift
     from governance.agenda import ItemDraft, add_agenda_item
     from governance.decisions import DecisionDraft, record_decision
     from governance.groups import add_membership, create_group
@@ -182,6 +183,11 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
         indicator = add_indicator(db, planner, milestone, IndicatorDraft("Angebote", 10.0))
         lunch = make_event(db, db.merge(coordinator).person, "Mittagstisch", "2030-01-16 12:00", "2030-01-16 13:00",
                            recurrence=Recurrence("weekly"))
+        shift = add_shift(db, planner, lunch, date(2030, 1, 23),
+                          ShiftDraft("Kochen", "catering", berlin("2030-01-23 10:00"), berlin("2030-01-23 12:00"), 2))
+        fest = make_event(db, db.merge(coordinator).person, "Sommerfest", "2025-06-14 14:00", "2025-06-14 18:00")
+        past = add_shift(db, planner, fest, date(2025, 6, 14),
+                         ShiftDraft("Aufbau", "setup", berlin("2025-06-14 12:00"), berlin("2025-06-14 14:00"), 2))
     seen: dict[str, dict] = {}
     original = Renderer.render
 
@@ -201,8 +207,10 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
                  "/milestones", "/milestones/print", "/milestones/new", f"/milestones/{milestone.id}",
                  f"/milestones/{milestone.id}/edit", f"/milestones/{milestone.id}/indicators/{indicator.id}/edit",
                  "/programme", "/calendar", "/calendar/month", "/calendar/year", "/calendar/reach", "/events/new",
-                 f"/events/{lunch.slug}", f"/events/{lunch.slug}/edit", f"/events/{lunch.slug}/dates/2030-01-23",
-                 "/events/mine", "/events/review"):
+                 f"/events/{lunch.slug}?date=2030-01-23", f"/events/{lunch.slug}", f"/events/{lunch.slug}/edit",
+                 f"/events/{lunch.slug}/dates/2030-01-23", "/events/mine", "/events/review", "/shifts", "/shifts/mine",
+                 f"/shifts/{shift.id}", f"/shifts/{shift.id}/edit", f"/events/{lunch.slug}/dates/2030-01-23/shifts",
+                 f"/shifts/{past.id}/attendance", "/fairness", "/volunteer/profile"):
         as_coordinator.get(path)
     as_coordinator.post("/logout", data={"csrf_token": page(as_coordinator.get("/profile"))
                                          .select_one("input[name=csrf_token]")["value"]})
@@ -224,7 +232,7 @@ def test_every_block_of_every_page_renders_alone(as_coordinator, monkeypatch, da
     assert {"agenda", "attendance", "minutes_item_row"} <= set(checked)
     assert {"milestone_plan", "milestone_status", "milestone_dependencies", "milestone_indicators", "milestone_links",
             "milestone_form", "extension_form"} <= set(checked)
-    assert {"calendar_results", "event_form", "event_review", "event_date_form"} <= set(checked)
+    assert {"calendar_results", "event_form", "event_review", "event_date_form", "shift_row"} <= set(checked)
 
 
 def test_htmx_is_vendored_with_its_licence():

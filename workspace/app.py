@@ -16,8 +16,8 @@ from workspace.db import Database
 from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
-from workspace.routes import (account, admin, calendar, decisions, events, feeds, groups, meetings,
-                              milestone_plan, milestones, pages, programme, tasks)
+from workspace.routes import (account, admin, calendar, decisions, events, fairness, feeds, groups, meetings,
+                              milestone_plan, milestones, pages, programme, shifts, tasks, volunteers)
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *milestone_plan.routes,
             *milestones.routes,
             *programme.routes,
+            *shifts.routes,
             *calendar.routes,
             *events.routes,
             *feeds.routes,
+            *fairness.routes,
+            *volunteers.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders)],

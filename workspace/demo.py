@@ -17,6 +17,7 @@ from workspace.auth import create_account
 from workspace.demo_calendar import load_calendar
 from workspace.demo_governance import load_governance
 from workspace.demo_milestones import load_milestones
+from workspace.demo_shifts import load_shifts
 from workspace.metadata import metadata
 
 SEED = Path(__file__).with_name("demo.yaml")
@@ -84,6 +85,7 @@ def load_demo(db: Session, hasher: PasswordHasher) -> list[DemoLogin]:
     load_governance(db, seed, groups, coordinator, people)
     load_milestones(db, seed, programme, groups, coordinator, people)
     load_calendar(db, seed, groups, coordinator, people)
+    load_shifts(db, seed, coordinator)
     return logins
 
 

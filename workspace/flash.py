@@ -41,6 +41,19 @@ MESSAGES = {
     "event_series_split": N_("Die Änderung gilt ab diesem Termin; die bisherige Reihe endet davor."),
     "feed_token_renewed": N_("Ihr neuer Kalender-Link ist erzeugt. Der bisherige Link funktioniert nicht mehr."),
     "feed_token_revoked": N_("Ihr Kalender-Link ist widerrufen. Abonnierte Kalender werden nicht mehr aktualisiert."),
+    # volunteers' light accounts
+    "email_confirmed": N_("Danke! Ihre E-Mail-Adresse ist bestätigt, und Sie sind angemeldet."),
+    "preferences_saved": N_("Ihre Wünsche zum Mithelfen sind gespeichert."),
+    "volunteer_account_deleted": N_("Ihr Konto ist gelöscht. Danke für Ihre Hilfe!"),
+    # helper shifts
+    "shift_taken": N_("Danke! Sie sind für die Schicht eingetragen."),
+    "shift_waiting": N_("Sie stehen auf der Warteliste. Wir schreiben Ihnen, sobald ein Platz frei wird."),
+    "signup_cancelled": N_("Ihre Zusage ist zurückgenommen."),
+    "waiting_left": N_("Sie stehen nicht mehr auf der Warteliste."),
+    "shift_added": N_("Die Schicht ist angelegt."),
+    "shift_saved": N_("Die Schicht ist gespeichert."),
+    "shift_cancelled": N_("Die Schicht ist abgesagt; die Eingetragenen bekommen eine E-Mail."),
+    "attendance_confirmed": N_("Die Anwesenheit ist bestätigt."),
 }
 
 

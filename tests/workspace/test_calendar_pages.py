@@ -397,7 +397,7 @@ def test_anonymous_visitors_get_a_small_public_navigation(client):
     soup = page(client.get("/calendar/year"))
     links = [(a.get_text(), a["href"], a.get("aria-current")) for a in soup.select("header nav a")]
     assert links == [("Stadtteilkalender", "/calendar", None), ("Jahreskreis", "/calendar/year", "page"),
-                     ("Anmelden", "/login", None)]
+                     ("Wo wird Hilfe gebraucht?", "/shifts", None), ("Anmelden", "/login", None)]
 
 
 def test_members_reach_the_calendar_from_the_main_navigation(as_member):

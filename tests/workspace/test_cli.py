@@ -21,9 +21,11 @@ def data_dir(tmp_path, monkeypatch, migrated_file):
 
 
 def accounts(data_dir) -> dict[str, bool]:
+    """The accounts that log in with a password (the demo's volunteers log in by link)."""
     database = Database(f"sqlite:///{data_dir / 'werkstadt.db'}")
     with database.session(write=False) as db:
-        found = {account.person.email: account.person.is_coordinator for account in db.scalars(select(Account))}
+        found = {account.person.email: account.person.is_coordinator
+                 for account in db.scalars(select(Account).where(Account.kind == "member"))}
     database.dispose()
     return found
 

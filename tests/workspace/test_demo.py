@@ -8,6 +8,7 @@ import pytest
 from calendars.events import review_queue
 from calendars.listing import CalendarFilter, calendar_dates
 from calendars.models import Event
+from governance.base import utcnow
 from governance.permissions import Actor
 from governance.times import from_berlin, in_berlin, today
 from support import CHEAP_HASHER, log_in, page, text_of
@@ -232,3 +233,111 @@ def test_demo_calendar_has_an_internal_event_and_a_submission_waiting_for_review
                  (waiting.title, waiting.submitted_by.email, waiting.organiser.name), queue == [waiting])
     assert facts == (("Vorbereitungstreffen Stadtteilfest", "approved", "NN"),
                      ("Aufräumaktion im Stadtteil", "nord@example.org", "Ortsteilrat Jena-Nord"), True)
+
+
+# --- volunteers and shifts (issue 7) ------------------------------------------------------------
+
+def demo_volunteers(db) -> list:
+    from workspace.models import Account
+
+    return [account for account in db.query(Account).order_by(Account.id) if account.kind == "volunteer"]
+
+
+def test_demo_volunteers_have_light_accounts_with_preferences(database, demo):
+    from calendars.models import Volunteer
+
+    with database.session(write=False) as db:
+        accounts = demo_volunteers(db)
+        emails = [account.person.email for account in accounts]
+        passwords = {account.password_hash for account in accounts}
+        names = [account.person.name for account in accounts]
+        rows = [db.get(Volunteer, account.person_id) for account in accounts]
+        confirmed = all(row.email_confirmed_at is not None for row in rows)
+        paused = [row for row in rows if row.paused_until is not None and row.paused_until > today()]
+        kinds = {row.task_kinds for row in rows}
+        limits = {row.max_hours_per_month for row in rows}
+    assert emails == [f"ehrenamt{number:02d}@example.org" for number in range(1, 31)]
+    assert passwords == {None} and confirmed
+    assert all(re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+ [A-ZÄÖÜ]\.", name) for name in names)
+    assert len(paused) >= 2 and len(kinds) >= 5 and None in limits and len(limits) >= 3
+
+
+def test_a_demo_volunteer_cannot_log_in_with_the_demo_password_but_gets_a_link(client, database, demo):
+    from workspace.models import Mail
+
+    assert log_in(client, "ehrenamt01@example.org", DEMO_PASSWORD).status_code != 303
+    token = page(client.get("/login/link")).select_one("input[name=csrf_token]")["value"]
+    client.post("/login/link", data={"csrf_token": token, "email": "ehrenamt01@example.org"})
+    with database.session(write=False) as db:
+        [mail] = db.query(Mail).filter_by(recipient="ehrenamt01@example.org").all()
+        body = mail.body_text
+    assert "/login/link/" in body
+
+
+def next_date(db, slug: str):
+    from calendars.occurrences import occurrences
+
+    event = db.query(Event).filter_by(slug=slug).one()
+    start = from_berlin(datetime.combine(today() + timedelta(days=1), time()))
+    return event, occurrences(event, start, start + timedelta(days=400))[0]
+
+
+def test_demo_has_shifts_with_places_left_on_the_next_festival_dates(client, database, demo):
+    from calendars.shifts import shifts_on
+
+    with database.session(write=False) as db:
+        plans = {}
+        for slug in ("stadtteilfest-jena-nord", "laternenumzug-zu-st-martin"):
+            event, coming = next_date(db, slug)
+            plans[slug] = [(view.shift.task, view.shift.task_kind, view.taken, view.shift.places, view.waiting)
+                           for view in shifts_on(db, event, coming.recurrence_id)]
+    assert plans == {
+        "stadtteilfest-jena-nord": [("Aufbau", "setup", 2, 6, 0), ("Kuchenstand", "catering", 1, 4, 0),
+                                    ("Kinderschminken", "children", 0, 3, 0), ("Abbau", "setup", 1, 5, 0)],
+        "laternenumzug-zu-st-martin": [("Ordner*innen", "stewarding", 2, 6, 0),
+                                       ("Punsch ausschenken", "catering", 3, 3, 1)],
+    }
+    board = " ".join(page(client.get("/shifts")).get_text().split())
+    assert "Stadtteilfest Jena-Nord" in board and "Laternenumzug zu St. Martin" in board
+
+
+def test_demo_hours_rest_on_few_shoulders(database, demo):
+    from calendars.models import Shift, Signup
+
+    with database.session(write=False) as db:
+        volunteers = {account.person_id for account in demo_volunteers(db)}
+        confirmed = db.query(Signup).join(Signup.shift).filter(Signup.attended.is_(True)).all()
+        durations = {(s.minutes, (s.shift.ends_at - s.shift.starts_at).total_seconds() // 60) for s in confirmed}
+        earliest = min(s.shift.starts_at for s in confirmed)
+        future = db.query(Signup).join(Signup.shift).filter(Shift.starts_at > utcnow(),
+                                                              Signup.attended.isnot(None)).count()
+    minutes = {person: 0 for person in volunteers}
+    for signup in confirmed:
+        minutes[signup.person_id] += signup.minutes
+    ranked = sorted(minutes.values(), reverse=True)
+    total = sum(ranked)
+    assert all(minutes == duration for minutes, duration in durations) and future == 0
+    assert today() - in_berlin(earliest).date() <= timedelta(days=366)
+    assert total >= 200 * 60
+    assert sum(ranked[:len(ranked) // 5]) / total > 0.7  # the busiest fifth
+    assert 0.6 <= sum(ranked[:3]) / total <= 0.75
+    assert ranked.count(0) >= 5 and sum(1 for value in ranked if 0 < value <= 6 * 60) >= 10
+
+
+def test_werkstadt_demo_force_reloads_volunteers_and_shifts(tmp_path, monkeypatch, migrated_file, capsys):
+    import shutil
+
+    from calendars.models import Shift
+    from workspace.cli import main
+    from workspace.db import Database
+
+    shutil.copy(migrated_file, tmp_path / "werkstadt.db")
+    monkeypatch.setenv("WERKSTADT_DATA", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert main(["demo"]) == 0
+    assert main(["demo", "--force"]) == 0
+    database = Database(f"sqlite:///{tmp_path / 'werkstadt.db'}")
+    with database.session(write=False) as db:
+        counts = (len(demo_volunteers(db)), db.query(Shift).filter(Shift.starts_at > utcnow()).count())
+    database.dispose()
+    assert counts == (30, 6)

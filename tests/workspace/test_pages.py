@@ -19,7 +19,7 @@ def test_navigation_names_the_areas(as_member):
     soup = page(as_member.get("/"))
     items = [" ".join(li.get_text().split()) for li in soup.select("nav[aria-label=Hauptnavigation] li")]
     assert items == ["Übersicht", "Gremien", "Sitzungen", "Beschlüsse", "Meine Aufgaben",
-                     "Meilensteine", "Stadtteilkalender", "Akteure"]
+                     "Meilensteine", "Stadtteilkalender", "Helferschichten", "Akteure"]
 
 
 def test_member_sees_no_admin_link(as_member):

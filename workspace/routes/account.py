@@ -24,10 +24,15 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def landing(call: Call, account: Account) -> str:
+    """Where a login leads when no page was asked for: volunteers have their shifts, not the dashboard."""
+    return call.url("my_shifts") if account.kind == "volunteer" else "/"
+
+
 @endpoint(PUBLIC)
 def login_form(call: Call) -> Response:
     if call.account is not None:
-        return call.redirect("/")
+        return call.redirect(landing(call, call.account))
     return call.render("account/login.html", next=safe_next(call.request.query_params.get("next")))
 
 
@@ -57,7 +62,7 @@ def login(call: Call) -> Response:
     auth.record_login(account, hasher, password)
     call.log_in(account)
     call.flash("logged_in")
-    return call.redirect(next_url)
+    return call.redirect(landing(call, account) if next_url == "/" else next_url)
 
 
 @endpoint(PUBLIC)

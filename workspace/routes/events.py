@@ -19,6 +19,7 @@ from workspace.endpoints import Call, endpoint
 from workspace.forms import plausible_date
 from workspace.routes import event_dates
 from workspace.routes.event_form import editable_event, event_of, fill_from, new_values, read_draft, render_form
+from workspace.routes.shift_parts import shift_section
 from workspace.submission import attempt, loaded_version
 
 UPCOMING = 12  # how many dates of a series the page lists
@@ -76,12 +77,13 @@ def render_event(call: Call, event: Event, status: int = 200, block: str | None 
     actor = call.actor if call.account else None
     picked, problem = _picked_date(call, event)
     first_day = in_berlin(event.starts_at).date()
+    single = None if event.is_recurring else occurrence_on(event, first_day)
     return call.render(
         "events/event.html", status=DATE_PROBLEMS.get(problem, status), block=block,
         event=event, may_edit=actor is not None and can_edit(actor, event),
         may_moderate=actor is not None and can_moderate(actor, event.group), answered=answered,
         dates=upcoming(event, from_berlin(datetime.combine(today(), time())), UPCOMING),
-        single=None if event.is_recurring else occurrence_on(event, first_day),
+        single=single, **shift_section(call, event, picked or single),
         first_day=first_day, position=weekday_position(first_day),
         picked=picked, date_problem=problem, feed_url=_feed_url(call))
 

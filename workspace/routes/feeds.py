@@ -96,6 +96,7 @@ def feed_links(services: Services) -> Links:
         task=lambda task_id: base + services.url_path("tasks"),
         milestone=lambda milestone_id: base + services.url_path("milestone", milestone_id=milestone_id),
         base_url=base,
+        shift=lambda shift_id: base + services.url_path("shift", shift_id=shift_id),
     )
 
 

@@ -1,0 +1,65 @@
+"""Freeing a place and moving the waiting list up; shared by cancelling a sign-up and forgetting a person.
+
+Whoever waited longest gets a freed place, unless they hold another shift at that time by now
+(they stay on the list). The moved-up sign-ups are returned so the web layer can tell them by mail.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calendars.models import Shift, Signup
+
+
+def overlapping_shift(db: Session, person_id: int, shift: Shift) -> Shift | None:
+    """Another shift, not cancelled, where the person holds a place at an overlapping time.
+    Touching shifts (one ends when the other starts) do not overlap."""
+    query = (select(Shift).join(Signup, Signup.shift_id == Shift.id)
+             .where(Signup.person_id == person_id, Signup.state == "taken", Shift.id != shift.id,
+                    Shift.cancelled.is_(False), Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at)
+             .order_by(Shift.starts_at).limit(1))
+    return db.scalar(query)
+
+
+def taken_slots(db: Session, shift: Shift) -> set[int]:
+    return set(db.scalars(select(Signup.slot).where(Signup.shift_id == shift.id, Signup.state == "taken")))
+
+
+def release(db: Session, signup: Signup, now: datetime) -> Signup | None:
+    """Cancel the sign-up; a freed place goes to the first on the waiting list (returned), if any."""
+    slot = signup.slot if signup.state == "taken" else None
+    signup.state, signup.slot, signup.cancelled_at = "cancelled", None, now
+    db.flush()  # the slot is free in the database before anyone takes it
+    if slot is None or not _still_open(signup.shift, now):
+        return None
+    return _move_up(db, signup.shift, slot, now)
+
+
+def fill_places(db: Session, shift: Shift, now: datetime) -> list[Signup]:
+    """Move waiting people into every free place (after the organiser raised the places); returns them."""
+    moved = []
+    if not _still_open(shift, now):
+        return moved
+    used = taken_slots(db, shift)
+    for slot in (slot for slot in range(1, shift.places + 1) if slot not in used):
+        signup = _move_up(db, shift, slot, now)
+        if signup is None:
+            break
+        moved.append(signup)
+    return moved
+
+
+def _move_up(db: Session, shift: Shift, slot: int, now: datetime) -> Signup | None:
+    query = (select(Signup).where(Signup.shift_id == shift.id, Signup.state == "waiting")
+             .order_by(Signup.created_at, Signup.id))
+    for waiting in list(db.scalars(query)):
+        if overlapping_shift(db, waiting.person_id, shift) is None:
+            waiting.state, waiting.slot = "taken", slot
+            db.flush()
+            return waiting
+    return None
+
+
+def _still_open(shift: Shift, now: datetime) -> bool:
+    return not shift.cancelled and shift.event.status != "cancelled" and shift.starts_at > now

@@ -1,0 +1,54 @@
+"""Volunteers' light accounts: registering by name and e-mail, which link a mail carries, deleting.
+
+Whether an address was new or known never changes the answer a visitor sees; it only decides which
+mail goes to that address. Members keep logging in with their password: a mailed link would make
+their access to the network's internal pages only as strong as their mailbox.
+"""
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from calendars.models import Signup
+from calendars.volunteers import forget_person, volunteer_of
+from governance.people import check_name, find_person_by_email
+from workspace.auth import create_account
+from workspace.models import Account, LoginLink
+from workspace.sessions import end_sessions
+
+# Which mail an address gets: a link to confirm it, a link to log in, a pointer to the password login.
+CONFIRMATION, LOGIN, PASSWORD = "confirmation", "login", "password"
+
+
+def register_volunteer(db: Session, name: str, email: str, language: str) -> tuple[Account | None, str | None]:
+    """The account behind the address (created when new) and the mail it gets; (None, None): send nothing."""
+    person = find_person_by_email(db, email)
+    if person is None:
+        account = create_account(db, check_name(name), email, language=language, kind="volunteer")
+        volunteer_of(db, account.person)
+        return account, CONFIRMATION
+    account = db.scalar(select(Account).where(Account.person_id == person.id))
+    if account is None:  # a person the network names (a contact), not yet able to log in
+        account = Account(person=person, kind="volunteer", language=language)
+        db.add(account)
+        db.flush()
+    return account, link_mail_for(db, account)
+
+
+def link_mail_for(db: Session, account: Account | None) -> str | None:
+    """What a request for a link sends to this account's address: nothing for unknown or deactivated ones."""
+    if account is None or not account.is_active:
+        return None
+    if account.kind != "volunteer":
+        return PASSWORD
+    return LOGIN if volunteer_of(db, account.person).email_confirmed_at else CONFIRMATION
+
+
+def delete_volunteer_account(db: Session, account: Account) -> list[Signup]:
+    """Forget the person (confirmed hours stay, anonymously) and remove the account with everything that
+    let it in; returns the sign-ups moved up from a waiting list into a place this person held."""
+    moved_up = forget_person(db, account.person)
+    end_sessions(db, account)
+    db.execute(delete(LoginLink).where(LoginLink.account_id == account.id))
+    db.delete(account)
+    db.flush()
+    return moved_up
