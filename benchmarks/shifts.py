@@ -4,8 +4,9 @@ median server-side time of the board /shifts, the coordinator's /fairness and a 
 Target (issue 7): each under 100 ms median. Run: `.venv/bin/python benchmarks/shifts.py`.
 Requests go through the whole app in-process (Starlette's TestClient, no network). Rows are bulk
 inserted with Core but keep the models' promises: one slot per place and shift, one live sign-up per
-person and shift, minutes (the shift's length) only where attendance was confirmed. The load is
-skewed as in the network (a few carry much), so the busiest volunteer's feed is the worst case.
+person and shift, minutes (the shift's length) and worked_at (its start) only where attendance was
+confirmed. The load is skewed as in the network (a few carry much), so the busiest volunteer's feed
+is the worst case.
 Prints figures; asserts nothing.
 """
 
@@ -172,13 +173,13 @@ def distinct(rng: random.Random, people: list[int], weights: list[float], count:
 
 
 def held(shift: dict, shift_id: int, person: int, slot: int, now: datetime, came: int) -> dict:
-    """A taken place; on a past shift confirmed: the first `came` holders with the shift's minutes."""
+    """A taken place; on a past shift confirmed: the first `came` holders with the shift's minutes and start."""
     confirmed = shift["starts_at"] < now
     attended = slot <= came if confirmed else None
     minutes = int((shift["ends_at"] - shift["starts_at"]).total_seconds() // 60) if attended else None
     return {"shift_id": shift_id, "person_id": person, "state": "taken", "slot": slot,
             "created_at": shift["starts_at"] - timedelta(days=7), "cancelled_at": None,
-            "attended": attended, "minutes": minutes}
+            "attended": attended, "minutes": minutes, "worked_at": shift["starts_at"] if attended else None}
 
 
 def feed_of(db, people: list[int], now: datetime, rank: int) -> tuple[str, int]:

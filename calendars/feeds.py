@@ -23,6 +23,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from calendars import ical, shift_feeds
+from calendars.ical import Entry
 from calendars.listing import CalendarFilter, conditions, visible
 from calendars.models import Event, EventException, FeedToken
 from calendars.shift_board import ShiftFilter, open_shifts
@@ -229,7 +230,7 @@ def group_feed(db: Session, group: Group, window: Window, links: Links, name: st
     meetings = _meetings(db, window, Meeting.group_id == group.id)
     changes = _newest_changes(db, [m.id for m in meetings], [])
     # A meeting leaves the feed only when the window moves (a cancelled one 30 days on): at midnight.
-    return _calendar(name, [meeting_component(m, links, changes) for m in meetings], window.midnight)
+    return _calendar(name, [Entry.of(meeting_component(m, links, changes)) for m in meetings], window.midnight)
 
 
 def personal_feed(db: Session, person: Person, window: Window, links: Links, name: str) -> Feed:
@@ -251,10 +252,11 @@ def personal_feed(db: Session, person: Person, window: Window, links: Links, nam
     components += [_due(f"milestone-{m.id}@{links.uid_host}", f"Meilenstein fällig: {m.title}", m.due_on,
                         links.milestone(m.id), changes.get(("milestone", m.id), m.created_at), m.version_id - 1)
                    for m in milestones]
-    components += shift_feeds.my_shift_entries(db, person, window.since, window.cancelled_since, links.shifts)
+    entries = [Entry.of(c) for c in components]
+    entries += shift_feeds.my_shift_entries(db, person, window.since, window.cancelled_since, links.shifts)
     departure = max(moment for moment in (_newest_departure(db, person, window),
                                           shift_feeds.left_my_feed_at(db, person)) if moment is not None)
-    return _calendar(name, components, departure)
+    return _calendar(name, entries, departure)
 
 
 def shifts_feed(db: Session, chosen: ShiftFilter, window: Window, links: Links, name: str) -> Feed:
@@ -316,11 +318,11 @@ def _newest_departure(db: Session, person: Person, window: Window) -> datetime:
     return max(moment for moment in (*moments, window.midnight) if moment is not None)
 
 
-def _calendar(name: str, components: list[icalendar.Event], departure: datetime) -> Feed:
+def _calendar(name: str, entries: list[Entry], departure: datetime) -> Feed:
     """A small feed built whole; its ETag is a digest of the text, Last-Modified its newest change
     (`departure`: the newest change that may have taken something out of the feed)."""
-    text = ical.header(name) + "".join(c.to_ical().decode() for c in components) + ical.FOOTER
-    changes = [c["last-modified"].dt for c in components] + [departure.replace(microsecond=0)]
+    text = ical.header(name) + "".join(entry.text for entry in entries) + ical.FOOTER
+    changes = [entry.modified for entry in entries] + [departure.replace(microsecond=0)]
     return Feed(text, Version(hashlib.sha256(text.encode()).hexdigest()[:32], max(changes)))
 
 

@@ -9,6 +9,7 @@ are old enough to be excluded depends on the day, and a kept text must not.
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import icalendar
@@ -60,9 +61,32 @@ def header(name: str, description: str = "") -> str:
     return "".join(f"{line}\r\n" for line in lines) + VTIMEZONE
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One component as text with its LAST-MODIFIED: what a small feed (a person's, a group's, the
+    shifts') is joined from, and its Last-Modified."""
+
+    text: str
+    modified: datetime
+
+    @classmethod
+    def of(cls, component: icalendar.Event) -> "Entry":
+        return cls(component.to_ical().decode(), component["last-modified"].dt)
+
+
 def text_line(name: str, value: str) -> str:
     """One folded content line with a TEXT value escaped (backslash, ; , and newlines)."""
     return fold(f"{name}:{icalendar.vText(value).to_ical().decode()}")
+
+
+def utc_line(name: str, instant: datetime) -> str:
+    """A DATE-TIME in UTC (DTSTAMP, CREATED, LAST-MODIFIED), whole seconds, as icalendar writes it."""
+    return f"{name}:{instant.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
+def berlin_line(name: str, instant: datetime) -> str:
+    """A DATE-TIME in Berlin wall time with its TZID (DTSTART, DTEND), as icalendar writes it."""
+    return f"{name};TZID=Europe/Berlin:{in_berlin(instant):%Y%m%dT%H%M%S}"
 
 
 def with_urls(rows: Iterable[tuple[str, bytes]], url: Callable[[str], str],

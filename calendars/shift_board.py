@@ -2,13 +2,17 @@
 
 Places left are counted in SQL per shift, from the (shift, slot) index of taken places, so the board
 costs the same few queries for ten shifts or ten thousand and never counts every sign-up there is.
+It is read a page at a time: shifts walked in start order along the index on their start, from the
+start of the shift a page ended with (a cursor, so a page does not shift when places fill meanwhile).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, String, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.sql.functions import FunctionElement
 
 from calendars.listing import UnknownFilter
 from calendars.models import TASK_KINDS, Event, EventException, Shift, Signup
@@ -33,25 +37,48 @@ class OpenShift:
     places_left: int
 
 
-def open_shifts(db: Session, chosen: ShiftFilter, now: datetime, limit: int = 200) -> list[OpenShift]:
+def open_shifts(db: Session, chosen: ShiftFilter, now: datetime, limit: int = 200,
+                after: int | None = None) -> list[OpenShift]:
     """Shifts not yet started, not cancelled, on a date that takes place of an approved public event,
-    with fewer people than places. Raises UnknownFilter for an area slug or task kind that names nothing."""
-    taken = select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
-    left = Shift.places - taken
+    with fewer people than places; the first `limit` of them, or those that come after the shift `after`.
+    Raises UnknownFilter for an area slug or task kind that names nothing, or a shift `after` that is none."""
+    left = Shift.places - _taken()
     query = (select(Shift, left).join(Shift.event)
-             .where(*_open(now), left > 0, *_chosen(db, chosen))
+             .where(*_open(now), left > 0, *_chosen(db, chosen), *_after(db, after))
              .options(contains_eager(Shift.event).selectinload(Event.area),
                       contains_eager(Shift.event).selectinload(Event.exceptions))
              .order_by(Shift.starts_at, Shift.id).limit(limit))
     return [OpenShift(shift, shift.event, places_left) for shift, places_left in db.execute(query)]
 
 
+def count_open_shifts(db: Session, chosen: ShiftFilter, now: datetime) -> int:
+    """How many shifts the board has for this filter in all (a page shows only some)."""
+    return db.scalar(select(func.count()).select_from(Shift).join(Shift.event)
+                     .where(*_open(now), Shift.places > _taken(), *_chosen(db, chosen)))
+
+
+def _taken():
+    return select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
+
+
 def _open(now: datetime) -> list[ColumnElement[bool]]:
     date_cancelled = select(EventException.id).where(
         EventException.event_id == Shift.event_id, EventException.recurrence_id == Shift.occurrence_start,
         EventException.cancelled.is_(True)).exists()
-    return [Shift.cancelled.is_(False), Shift.starts_at > now, Event.review == "approved",
+    # Every event is approved, as a rule: walking the index on review would visit all shifts and sort
+    # them, where walking the shifts by start stops after a page (0.3 ms instead of 15 for 10,000 shifts).
+    return [Shift.cancelled.is_(False), Shift.starts_at > now, unindexed(Event.review) == "approved",
             Event.visibility == "public", Event.status != "cancelled", ~date_cancelled]
+
+
+def _after(db: Session, after: int | None) -> list[ColumnElement[bool]]:
+    """Later in the board's order (start, then id) than the shift `after`, open or not by now."""
+    if after is None:
+        return []
+    starts_at = db.scalar(select(Shift.starts_at).where(Shift.id == after))
+    if starts_at is None:
+        raise UnknownFilter("after", str(after))
+    return [Shift.starts_at >= starts_at, or_(Shift.starts_at > starts_at, Shift.id > after)]
 
 
 def _chosen(db: Session, chosen: ShiftFilter) -> list[ColumnElement[bool]]:
@@ -76,3 +103,20 @@ def _area_ids(db: Session, slugs: tuple[str, ...]) -> list[int]:
         if slug not in rows:
             raise UnknownFilter("area", slug)
     return list(rows.values())
+
+
+class unindexed(FunctionElement):  # lower case, like the SQL functions it stands beside
+    """A text column SQLite's planner must not choose an index for (its unary plus); as it is elsewhere."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(unindexed)
+def _as_it_is(element: unindexed, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unary_plus(element: unindexed, compiler, **kw) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"

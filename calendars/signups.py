@@ -159,8 +159,8 @@ def my_shifts(db: Session, person: Person, now: datetime) -> MyShifts:
 
 def hours_given(db: Session, person: Person, start: datetime, end: datetime) -> float:
     """Confirmed hours of shifts that started in [start, end)."""
-    minutes = db.scalar(select(func.coalesce(func.sum(Signup.minutes), 0)).join(Signup.shift).where(
-        Signup.person_id == person.id, Signup.attended.is_(True), Shift.starts_at >= start, Shift.starts_at < end))
+    minutes = db.scalar(select(func.coalesce(func.sum(Signup.minutes), 0)).where(
+        Signup.person_id == person.id, Signup.worked_at >= start, Signup.worked_at < end))
     return minutes / 60
 
 

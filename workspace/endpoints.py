@@ -22,7 +22,7 @@ from governance.errors import Conflict, DomainError, NotAllowed, NotFound
 from governance.permissions import Actor, actor_for
 from governance.times import today
 from workspace import flash, sessions
-from workspace.access import Access
+from workspace.access import MEMBER, Access
 from workspace.csrf import UNSAFE_METHODS, csrf_passes, csrf_token
 from workspace.db import Database
 from workspace.forms import Form, read_form
@@ -113,6 +113,16 @@ class Call:
         return actor_for(self.db, self.account.person, today())
 
     @property
+    def is_member(self) -> bool:
+        """A member of the network (or a coordinator): a volunteer's light account is logged in but no member."""
+        return MEMBER.allows(self.account)
+
+    @property
+    def member_actor(self) -> Actor | None:
+        """The actor for what only members see (internal events, meetings); None for the public and volunteers."""
+        return self.actor if self.is_member else None
+
+    @property
     def is_htmx(self) -> bool:
         return self.request.headers.get("hx-request") == "true"
 
@@ -156,6 +166,7 @@ class Call:
         return {
             "request": self.request,
             "account": self.account,
+            "is_member": self.is_member,
             "csrf_token": csrf_token(self.settings.secret_key, self.visitor.token),
             "url": self.url,
             "flashes": shown,

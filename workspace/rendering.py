@@ -57,21 +57,25 @@ def _environment(templates_dir: Path, language: str) -> Environment:
     return environment
 
 
-@lru_cache(maxsize=4096)
 def _format_date(value: date | None, style: str, language: str) -> str:
-    """A date; for an instant, its date in Berlin (a UTC date can be a day off).
-
-    Cached: Babel takes ~25 µs a date, and long lists (the milestone plan) repeat the same days.
-    """
+    """A date; for an instant, its date in Berlin (a UTC date can be a day off)."""
     if isinstance(value, datetime):
         value = value.astimezone(BERLIN).date()
-    return "" if value is None else format_date(value, style, locale=BABEL_LOCALES[language])
+    return "" if value is None else _format_day(value, style, language)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, style: str, language: str) -> str:
+    """Cached by day: Babel takes ~25 µs a date, and long lists (the milestone plan, the shifts) repeat days."""
+    return format_date(value, style, locale=BABEL_LOCALES[language])
 
 
 def _format_datetime(value: datetime | None, style: str, language: str) -> str:
     """Instants are shown in Europe/Berlin, whatever the server's zone."""
     if value is None:
         return ""
+    if style == "HH:mm":  # the clock time lists show, the same in every language; Babel takes ~40 µs
+        return f"{value.astimezone(BERLIN):%H:%M}"
     return format_datetime(value.astimezone(BERLIN), style, tzinfo=BERLIN, locale=BABEL_LOCALES[language])
 
 

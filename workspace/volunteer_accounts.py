@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from calendars.models import Signup
 from calendars.volunteers import forget_person, volunteer_of
+from governance.models import Membership, Person
 from governance.people import check_name, find_person_by_email
 from workspace.auth import create_account
-from workspace.models import Account, LoginLink
+from workspace.models import Account, LoginLink, Mail
 from workspace.sessions import end_sessions
 
 # Which mail an address gets: a link to confirm it, a link to log in, a pointer to the password login.
@@ -27,11 +28,19 @@ def register_volunteer(db: Session, name: str, email: str, language: str) -> tup
         volunteer_of(db, account.person)
         return account, CONFIRMATION
     account = db.scalar(select(Account).where(Account.person_id == person.id))
+    if account is None and _belongs_to_network(db, person):
+        return None, None  # the coordinator invites them as a member; a light account would take them over
     if account is None:  # a person the network names (a contact), not yet able to log in
         account = Account(person=person, kind="volunteer", language=language)
         db.add(account)
         db.flush()
     return account, link_mail_for(db, account)
+
+
+def _belongs_to_network(db: Session, person: Person) -> bool:
+    """A coordinator or someone in a group (past or present): their access is a member's account."""
+    return person.is_coordinator or db.scalar(
+        select(Membership.id).where(Membership.person_id == person.id).limit(1)) is not None
 
 
 def link_mail_for(db: Session, account: Account | None) -> str | None:
@@ -45,8 +54,12 @@ def link_mail_for(db: Session, account: Account | None) -> str | None:
 
 def delete_volunteer_account(db: Session, account: Account) -> list[Signup]:
     """Forget the person (confirmed hours stay, anonymously) and remove the account with everything that
-    let it in; returns the sign-ups moved up from a waiting list into a place this person held."""
+    let it in and the mails to them (the outbox keeps address and name); returns the sign-ups moved up
+    from a waiting list into a place this person held."""
+    email = account.person.email
     moved_up = forget_person(db, account.person)
+    if email:
+        db.execute(delete(Mail).where(Mail.recipient == email))
     end_sessions(db, account)
     db.execute(delete(LoginLink).where(LoginLink.account_id == account.id))
     db.delete(account)

@@ -6,7 +6,7 @@ Every reason a link does not work (unknown, used, expired, account gone) looks t
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from calendars.volunteers import volunteer_of
@@ -40,10 +40,19 @@ def find_link(db: Session, secret_key: str, token: str, purpose: str, now: datet
     return link if link.account.is_active else None
 
 
-def use_link(db: Session, link: LoginLink, now: datetime | None = None) -> Account:
-    """Spend the link; opening it proves the address, so a volunteer's e-mail counts as confirmed."""
+def use_link(db: Session, link: LoginLink, now: datetime | None = None) -> Account | None:
+    """Spend the link; opening it proves the address, so a volunteer's e-mail counts as confirmed.
+
+    One conditional UPDATE spends it, so of two requests racing with the same link only one logs in;
+    None for the one that lost (or a link that expired meanwhile).
+    """
     now = now or utcnow()
-    link.used_at = now
+    spent = db.execute(update(LoginLink).where(
+        LoginLink.id == link.id, LoginLink.used_at.is_(None), LoginLink.expires_at > now,
+    ).values(used_at=now).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        return None
+    db.refresh(link)
     account = link.account
     account.last_login_at = now
     volunteer = volunteer_of(db, account.person)

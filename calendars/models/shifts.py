@@ -3,12 +3,15 @@
 A shift belongs to one date of an event (`occurrence_start` is that date's original start, the same
 key as EventException.recurrence_id), not to the series. A taken place holds a slot number; the unique
 (shift, slot) pair lets the database, not a check in Python, decide who gets the last place.
+A confirmed sign-up carries its shift's start (`worked_at`), kept in step here, so hours per period
+are summed from one index without joining the shifts.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event,
+                        inspect, text)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from calendars.models.events import Event
 from governance.base import Base, one_of, utcnow
@@ -56,7 +59,9 @@ class Shift(Base):
 class Signup(Base):
     """A volunteer on a shift: holding a place (`slot`), waiting for one, or cancelled.
 
-    Hours count only once the organiser confirmed attendance (`attended`, `minutes`).
+    Hours count only once the organiser confirmed attendance (`attended`, `minutes`); `worked_at` is
+    then the shift's start (NULL otherwise), set on every flush by `_date_confirmed_hours`, and
+    `ix_signup_hours` covers the hours per person of a period (calendars.fairness).
     """
 
     __tablename__ = "signup"
@@ -64,11 +69,14 @@ class Signup(Base):
         one_of("state", SIGNUP_STATES),
         CheckConstraint("(state = 'taken') = (slot IS NOT NULL)", name="slot_when_taken"),
         CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes"),
+        CheckConstraint("attended = (worked_at IS NOT NULL)", name="worked_when_attended"),
         UniqueConstraint("shift_id", "slot"),  # one person per place, decided by the database
         # One live sign-up per person and shift (cancelled ones stay for the record).
         Index("uq_signup_shift_person_live", "shift_id", "person_id", unique=True,
               sqlite_where=text("state != 'cancelled'"), postgresql_where=text("state != 'cancelled'")),
         Index("ix_signup_person_state", "person_id", "state"),
+        Index("ix_signup_hours", "person_id", "worked_at", "minutes",
+              sqlite_where=text("worked_at IS NOT NULL"), postgresql_where=text("worked_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,9 +88,29 @@ class Signup(Base):
     cancelled_at: Mapped[datetime | None]
     attended: Mapped[bool | None]
     minutes: Mapped[int | None]
+    worked_at: Mapped[datetime | None]
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     person: Mapped[Person] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _date_confirmed_hours(session: Session, context, instances) -> None:
+    """Keep `Signup.worked_at` equal to the shift's start for confirmed attendance, whoever sets
+    `attended` and when the shift is moved afterwards: the hours then count in the period it lies in now."""
+    for instance in (*session.new, *session.dirty):
+        if isinstance(instance, Shift) and _changed(instance, "starts_at"):
+            for signup in instance.signups:
+                signup.worked_at = instance.starts_at if signup.attended else None
+        elif isinstance(instance, Signup) and (instance in session.new
+                                               or _changed(instance, "attended", "shift_id", "shift")):
+            shift = instance.shift or session.get(Shift, instance.shift_id)
+            instance.worked_at = shift.starts_at if instance.attended else None
+
+
+def _changed(instance: Base, *attributes: str) -> bool:
+    state = inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in attributes)
 
 
 volunteer_area = Table(

@@ -85,9 +85,11 @@ def upgrade() -> None:
     sa.Column('cancelled_at', governance.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('attended', sa.Boolean(), nullable=True),
     sa.Column('minutes', sa.Integer(), nullable=True),
+    sa.Column('worked_at', governance.base.UtcDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("(state = 'taken') = (slot IS NOT NULL)", name=op.f('ck_signup_slot_when_taken')),
     sa.CheckConstraint("state IN ('taken', 'waiting', 'cancelled')", name=op.f('ck_signup_state')),
     sa.CheckConstraint('minutes IS NULL OR minutes >= 0', name=op.f('ck_signup_minutes')),
+    sa.CheckConstraint('attended = (worked_at IS NOT NULL)', name=op.f('ck_signup_worked_when_attended')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_signup_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['shift_id'], ['shift.id'], name=op.f('fk_signup_shift_id_shift'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signup')),
@@ -95,6 +97,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('signup', schema=None) as batch_op:
         batch_op.create_index('ix_signup_person_state', ['person_id', 'state'], unique=False)
+        batch_op.create_index('ix_signup_hours', ['person_id', 'worked_at', 'minutes'], unique=False, sqlite_where=sa.text('worked_at IS NOT NULL'), postgresql_where=sa.text('worked_at IS NOT NULL'))
         batch_op.create_index('uq_signup_shift_person_live', ['shift_id', 'person_id'], unique=True, sqlite_where=sa.text("state != 'cancelled'"), postgresql_where=sa.text("state != 'cancelled'"))
 
     with op.batch_alter_table('account', schema=None) as batch_op:
@@ -120,6 +123,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('signup', schema=None) as batch_op:
         batch_op.drop_index('uq_signup_shift_person_live', sqlite_where=sa.text("state != 'cancelled'"), postgresql_where=sa.text("state != 'cancelled'"))
+        batch_op.drop_index('ix_signup_hours', sqlite_where=sa.text('worked_at IS NOT NULL'), postgresql_where=sa.text('worked_at IS NOT NULL'))
         batch_op.drop_index('ix_signup_person_state')
 
     op.drop_table('signup')

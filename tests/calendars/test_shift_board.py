@@ -4,11 +4,14 @@ only of approved public events that take place, with the places left counted in 
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select, text
 
 from calendar_world import at, make_event
 from calendars.events import change_date
 from calendars.listing import UnknownFilter
 from calendars.recurrence import Recurrence
+from calendars.models import Shift, Signup
+from calendars.shift_board import _open, count_open_shifts
 from calendars.shifts import ShiftFilter, cancel_shift, open_shifts
 from calendars.signups import take_place
 from governance.organisations import create_area
@@ -89,6 +92,36 @@ def test_the_board_is_cut_at_the_limit(db, coordinator, fest):
     for hour in range(8, 14):
         make_shift(db, coordinator, fest, f"Schicht {hour}", f"2026-12-02 {hour:02}:00", f"2026-12-02 {hour:02}:30")
     assert [o.shift.task for o in open_shifts(db, ShiftFilter(), NOW, limit=2)] == ["Schicht 8", "Schicht 9"]
+
+
+def test_a_page_goes_on_after_the_shift_the_last_one_ended_with(db, coordinator, fest):
+    for hour in (8, 9, 9, 10, 11):  # two at nine: the id decides between them
+        make_shift(db, coordinator, fest, f"Schicht {hour}", f"2026-12-02 {hour:02}:00", f"2026-12-02 {hour:02}:30")
+    first = open_shifts(db, ShiftFilter(), NOW, limit=2)
+    second = open_shifts(db, ShiftFilter(), NOW, limit=2, after=first[-1].shift.id)
+    third = open_shifts(db, ShiftFilter(), NOW, limit=2, after=second[-1].shift.id)
+    assert [[o.shift.task for o in found] for found in (first, second, third)] == [
+        ["Schicht 8", "Schicht 9"], ["Schicht 9", "Schicht 10"], ["Schicht 11"]]
+    assert len({o.shift.id for o in first + second + third}) == 5
+    cancel_shift(db, Actor(coordinator), first[-1].shift)  # gone from the board, still a place to go on from
+    assert [o.shift.task for o in open_shifts(db, ShiftFilter(), NOW, after=first[-1].shift.id)] == [
+        "Schicht 9", "Schicht 10", "Schicht 11"]
+    assert count_open_shifts(db, ShiftFilter(), NOW) == 4
+    assert count_open_shifts(db, ShiftFilter(task_kinds=("catering",)), NOW) == 0
+    with pytest.raises(UnknownFilter):
+        open_shifts(db, ShiftFilter(), NOW, after=10_000)
+
+
+def test_the_board_walks_the_shifts_by_their_start_not_every_approved_event(db, coordinator, fest):
+    """With no statistics, SQLite would take the index on the review (every event is approved) and sort
+    all shifts; walking the index on the start stops after a page."""
+    taken = select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
+    query = select(Shift.id).join(Shift.event).where(*_open(NOW), Shift.places > taken).order_by(
+        Shift.starts_at, Shift.id).limit(50)
+    sql = str(query.compile(db.get_bind(), compile_kwargs={"literal_binds": True}))
+    plan = [row[-1] for row in db.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    assert plan[0].startswith("SEARCH shift USING INDEX ix_shift_starts_at"), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
 def test_the_number_of_queries_does_not_grow_with_the_shifts(db, coordinator, fest):

@@ -2,7 +2,6 @@
 every link, what members see in addition, and the members' page "Wen erreichen wir?"."""
 
 import re
-import time
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -239,11 +238,9 @@ def test_a_bad_month_year_or_date_is_a_400_page_with_a_message(client, path, mes
 ])
 def test_dates_beyond_plausible_years_are_refused_at_once(client, world, path, message):
     world("Mittagstisch", "2026-01-07 12:00", "2026-01-07 13:00", recurrence=Recurrence("weekly"), kind="festival")
-    started = time.perf_counter()
     response = client.get(path)
     assert response.status_code == 400
     assert text_of(page(response), "#filter-problem") == message
-    assert time.perf_counter() - started < 1  # no series expanded over millennia
 
 
 def test_the_last_plausible_year_still_answers(client, world):

@@ -1,6 +1,5 @@
 """Events as members submit, read, edit and moderate them: the form, the event page, review, access."""
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -356,16 +355,15 @@ def test_a_date_the_event_does_not_have_is_explained(browser_as, given, query, s
 
 
 @pytest.mark.parametrize("day", ["0000-01-01", "9999-12-29", "2026-02-30", "1899-12-27", "2200-01-01", "+2026-01-01"])
-def test_a_date_beyond_plausible_years_is_refused_at_once_and_never_expands_the_series(browser_as, given, day):
+def test_a_date_beyond_plausible_years_is_refused_before_the_series_is_expanded(browser_as, given, day):
+    """9999-12-29 once expanded a weekly series over 8,000 years (1.6 s of CPU) before answering."""
     event = given("coordinator", "Mittagstisch", **weekly())
     coordinator = browser_as("coordinator")
-    started = time.perf_counter()
     assert coordinator.get(f"/events/{event.slug}?date={day}").status_code == 400
     assert coordinator.get(f"/events/{event.slug}/dates/{day}").status_code == 404
     assert coordinator.get(f"/events/{event.slug}/dates/{day}?scope=following").status_code == 404
     assert post(coordinator, f"/events/{event.slug}/dates/{day}", **event_form()).status_code == 404
     assert post(coordinator, f"/events/{event.slug}/dates/{day}/restore").status_code == 404
-    assert time.perf_counter() - started < 2  # 9999-12-29 once took 1.6 s of CPU for a single request
 
 
 def test_one_date_of_a_series_has_its_own_view(browser_as, given):

@@ -15,14 +15,19 @@ from governance.permissions import Actor
 from governance.times import today
 from shift_pages import (LATER, SOON, at, festival, make_festival, people, person, send, sign_up, visitor, words)
 from support import count_queries, page, text_of
+from workspace.routes import shift_board
 
 __all__ = ["festival", "people", "visitor"]  # fixtures
 
 
 def listed(response) -> list[tuple[str, str, str, str]]:
     """(task, event, place, places left) of each shift on the board, in order."""
+    return listed_on(page(response))
+
+
+def listed_on(shown) -> list[tuple[str, str, str, str]]:
     return [(words(li.h3.a), words(li.select_one(".open-shift__event")), words(li.select_one(".open-shift__place")),
-             words(li.select_one(".open-shift__left"))) for li in page(response).select(".open-shift")]
+             words(li.select_one(".open-shift__left"))) for li in shown.select(".open-shift")]
 
 
 def test_the_board_lists_every_shift_still_short_soonest_first(database, visitor, festival):
@@ -67,6 +72,31 @@ def test_filters_by_area_kind_of_task_and_days_stay_in_the_url(database, visitor
         "Für diese Filter fehlen zurzeit keine Helfenden.")
 
 
+def test_the_board_shows_a_page_at_a_time_and_more_keep_the_filters(database, visitor, festival, monkeypatch):
+    monkeypatch.setattr(shift_board, "PAGE", 3)
+    lantern = make_festival(database, "Laternenumzug", LATER, area="West")
+    anonymous = visitor(None)
+    first = page(anonymous.get("/shifts"))
+    assert [row[:2] for row in listed_on(first)] == [
+        ("Aufbau", "Stadtteilfest"), ("Kuchenstand", "Stadtteilfest"), ("Aufbau", "Laternenumzug")]
+    assert text_of(first, "#open-heading") == "4 Schichten suchen Helfende"
+    more = first.select_one(".pager a[rel=next]")
+    assert (words(more), more["href"]) == ("Weitere Schichten", f"/shifts?after={lantern.setup.id}")
+    assert [words(a) for a in first.select(".pager a")] == ["Weitere Schichten"]
+    sign_up(database, "volunteer", festival.setup)  # filled meanwhile: the next page does not move
+    second = page(anonymous.get(more["href"]))
+    assert [row[:2] for row in listed_on(second)] == [("Kuchenstand", "Laternenumzug")]
+    assert text_of(second, "#open-heading") == "3 Schichten suchen Helfende"
+    assert [(words(a), a["href"]) for a in second.select(".pager a")] == [("Ab heute", "/shifts")]
+    setup = page(anonymous.get("/shifts?kind=setup"))
+    assert setup.select_one(".pager a[rel=next]") is None  # one left: it fits
+    monkeypatch.setattr(shift_board, "PAGE", 1)
+    catering = page(anonymous.get("/shifts?kind=catering"))
+    later = catering.select_one(".pager a[rel=next]")["href"]
+    assert later == f"/shifts?kind=catering&after={festival.cake.id}"
+    assert [row[:2] for row in listed_on(page(anonymous.get(later)))] == [("Kuchenstand", "Laternenumzug")]
+
+
 UNKNOWN = "Den Filterwert „{}“ gibt es nicht. Bitte wählen Sie die Filter aus der Liste."
 
 
@@ -76,7 +106,8 @@ def test_a_bad_filter_gets_a_message_and_400(visitor, festival):
             ("first=2026-13-01", "„2026-13-01“ ist kein gültiges Datum. Bitte geben Sie es als JJJJ-MM-TT an."),
             ("last=morgen", "„morgen“ ist kein gültiges Datum. Bitte geben Sie es als JJJJ-MM-TT an."),
             ("first=2030-05-02&last=2030-05-01", "Der Zeitraum endet vor seinem Beginn."),
-            ("kind=cooking", UNKNOWN.format("cooking")), ("area=atlantis", UNKNOWN.format("atlantis"))):
+            ("kind=cooking", UNKNOWN.format("cooking")), ("area=atlantis", UNKNOWN.format("atlantis")),
+            ("after=weiter", UNKNOWN.format("weiter")), ("after=999999", UNKNOWN.format("999999"))):
         response = anonymous.get(f"/shifts?{query}")
         assert response.status_code == 400, query
         assert text_of(page(response), "#filter-problem") == message

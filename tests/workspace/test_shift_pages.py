@@ -1,6 +1,8 @@
 """Helper shifts as people meet them: on the event page and the shift's page, taking a place (htmx and a
 plain form), the waiting list, cancelling, "Meine Schichten", and who may do what."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from calendars.signups import confirm_attendance
 from governance.base import utcnow
 from governance.permissions import Actor
 from governance.times import today
-from shift_pages import (EMAILS, SOON, at, card, festival, make_festival, people, person, send, sign_up, visitor,
+from shift_pages import (EMAILS, SOON, at, card, csrf, festival, make_festival, people, person, send, sign_up, visitor,
                          words)
 from support import page, text_of
 from workspace.models import Mail
@@ -46,7 +48,8 @@ def test_members_see_who_signed_up_volunteers_and_the_public_only_how_many(datab
     setup = card(visitor("coordinator").get(festival.path), festival.setup)
     assert words(setup.select_one(".shift__places")) == "1 von 1 Platz belegt – voll · 1 Person auf der Warteliste"
     assert words(setup.select_one(".shift__people")) == "Dabei: Zora Zweite"
-    cake = card(visitor("volunteer").get(festival.path), festival.cake)
+    assert card(visitor("volunteer").get(festival.path), festival.cake).select_one(".shift__contact") is None
+    cake = card(visitor("member").get(festival.path), festival.cake)  # contact names are for members only
     assert words(cake.select_one(".shift__contact")) == "Ansprechperson: Mira Mitglied"
 
 
@@ -297,3 +300,24 @@ def test_who_may_do_what(visitor, role, placeholders):
             url = url.replace(placeholder, value)
         response = client.request(method, url, data={"csrf_token": token} if method == "POST" else None)
         assert response.status_code == expected[ROLES.index(role)], (role, method, path)
+
+
+def test_two_requests_at_the_same_moment_for_the_last_place_one_gets_it(database, visitor, festival):
+    """Two browsers press "Ich helfe mit" for the setup's one place at once, against the real database file."""
+    browsers = {role: visitor(role) for role in ("volunteer", "second")}
+    tokens = {role: csrf(browser) for role, browser in browsers.items()}
+    start = threading.Barrier(2)
+
+    def press(role: str):
+        start.wait()
+        return browsers[role].post(f"/shifts/{festival.setup.id}/signup", data={"csrf_token": tokens[role]},
+                                   headers={"HX-Request": "true", "X-CSRF-Token": tokens[role]})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(press, browsers))
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    full = next(answer for answer in answers if answer.status_code == 409)
+    assert words(page(full).select_one("[role=alert]")) == "Gerade voll – auf die Warteliste?"
+    with database.session(write=False) as db:
+        holders = db.scalars(select(Signup).where(Signup.shift_id == festival.setup.id, Signup.state == "taken"))
+        assert len(list(holders)) == 1

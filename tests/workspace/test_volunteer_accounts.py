@@ -8,16 +8,19 @@ import pytest
 from sqlalchemy import func, select, update
 
 from calendar_world import make_event
-from calendars.models import Signup, Volunteer
+from calendars.models import Shift, Signup, Volunteer
 from calendars.signups import confirm_attendance, join_waiting_list, take_place
 from governance.base import utcnow
-from governance.models import Person
+from governance.models import Membership, Person
 from governance.organisations import create_area, create_target_group
 from governance.people import create_person
 from governance.permissions import Actor
+from networks import build_groups
 from shift_world import at, make_shift
 from support import csrf_of, field_error, log_in, page, text_of
-from workspace.models import Account, LoginLink, Mail, WebSession
+from workspace.models import Account, LoginAttempt, LoginLink, Mail, WebSession
+from workspace.volunteer_accounts import register_volunteer
+from workspace.volunteer_links import issue_link, use_link
 
 GONE = "Dieser Link funktioniert nicht mehr"
 
@@ -84,6 +87,8 @@ RULES = [  # method, path, statuses in the order of ROLES
     ("GET", "/volunteer/profile", (303, 200, 200, 200)),
     ("POST", "/volunteer/profile", (303, 422, 422, 422)),
     ("POST", "/volunteer/delete", (303, 422, 403, 403)),  # members' accounts are the coordinator's to close
+    ("POST", "/profile/feed-token", (303, 303, 303, 303)),  # anonymous: to the login; others: back to a profile
+    ("POST", "/profile/feed-token/revoke", (303, 303, 303, 303)),
 ]
 
 
@@ -129,7 +134,8 @@ def test_a_newcomer_registers_confirms_by_mail_and_comes_back_to_the_shift_they_
     assert text_of(page(response), "h1") == "Bitte schauen Sie in Ihr Postfach"
     [mail] = mails(database)
     assert (mail.recipient, mail.subject) == ("hanna@example.org", "Bitte bestätigen Sie Ihre E-Mail-Adresse")
-    assert "Guten Tag Hanna Helfer," in mail.body_text and "30 Minuten gültig" in mail.body_text
+    assert mail.body_text.startswith("Guten Tag,\n") and "30 Minuten gültig" in mail.body_text
+    assert "Hanna" not in mail.body_text  # the name is what anyone typed: no text of theirs in a stranger's inbox
     link = link_in(mail)
     assert link.startswith("/volunteer/confirm/") and link.endswith("?next=%2Fshifts%2F12")
 
@@ -455,3 +461,124 @@ def test_a_member_cannot_delete_their_account_here(as_member, database, member):
     assert as_member.post("/volunteer/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 403
     with database.session(write=False) as db:
         assert db.get(Person, member.person_id).email == "mitglied@example.org"
+
+
+# What a volunteer does not see: internal events, contact persons ----------------------------------------------
+
+@pytest.fixture
+def internal(database, coordinator):
+    """An internal members' event and a public one with a contact person and a shift with one, next year."""
+    year = utcnow().year + 1
+    with database.transaction() as db:
+        boss = db.merge(coordinator.person)
+        hidden = make_event(db, boss, "Klausur der Koordination", f"{year}-03-02 10:00", f"{year}-03-02 16:00",
+                            visibility="internal")
+        fest = make_event(db, boss, "Frühlingsfest", f"{year}-03-03 14:00", f"{year}-03-03 18:00", contact=boss)
+        make_shift(db, boss, fest, starts=f"{year}-03-03 13:00", ends=f"{year}-03-03 14:00", contact=boss)
+        return {"hidden": hidden.slug, "fest": fest.slug, "month": f"{year}-03", "year": str(year)}
+
+
+def _calendar_texts(client, internal) -> list[str]:
+    return [main_text(client.get(path)) for path in (
+        "/calendar", f"/calendar/month?month={internal['month']}", f"/calendar/year?year={internal['year']}")]
+
+
+def test_a_volunteer_sees_neither_internal_events_nor_contact_names(volunteer, internal):
+    assert volunteer.get(f"/events/{internal['hidden']}").status_code == 404
+    for text in _calendar_texts(volunteer, internal):
+        assert "Klausur der Koordination" not in text
+    assert "Frühlingsfest" in _calendar_texts(volunteer, internal)[1]
+    fest = main_text(volunteer.get(f"/events/{internal['fest']}?date={internal['month']}-03"))
+    assert "Aufbau" in fest and "Ansprechperson" not in fest and "Kim Koordination" not in fest
+
+
+def test_a_member_still_sees_internal_events_and_contact_names(as_member, internal):
+    assert as_member.get(f"/events/{internal['hidden']}").status_code == 200
+    assert "Klausur der Koordination" in _calendar_texts(as_member, internal)[1]
+    fest = main_text(as_member.get(f"/events/{internal['fest']}?date={internal['month']}-03"))
+    assert "Ansprechperson" in fest and fest.count("Kim Koordination") >= 2  # the event's and the shift's
+
+
+# A volunteer's own calendar link --------------------------------------------------------------------------------
+
+def test_a_volunteer_creates_their_calendar_link_and_the_feed_shows_their_shift(volunteer, database, internal):
+    with database.transaction() as db:
+        hanna = db.scalar(select(Person).where(Person.email == "hanna@example.org"))
+        shift = db.scalar(select(Shift))
+        take_place(db, hanna, shift, utcnow())
+    soup = page(volunteer.get("/volunteer/profile"))
+    assert soup.select_one("#group-feeds-label") is None
+    form = soup.select_one("form[action='/profile/feed-token']")
+    fields = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+    response = volunteer.post(form["action"], data=fields)
+    assert (response.status_code, response.headers["location"]) == (303, "/volunteer/profile#feeds-heading")
+    soup = page(volunteer.get("/volunteer/profile"))
+    feed_url = soup.select_one("#personal-feed-url")["value"]
+    assert soup.select_one("#group-feeds-label") is None
+    feed = volunteer.get(feed_url.removeprefix("http://testserver"))
+    assert feed.status_code == 200 and "Aufbau" in feed.text
+
+
+def test_a_member_renewing_the_link_comes_back_to_their_profile(as_member):
+    token = csrf_of(as_member, "/profile")
+    response = as_member.post("/profile/feed-token", data={"csrf_token": token, "next": "https://evil.example/"})
+    assert response.headers["location"] == "/profile#feeds-heading"
+
+
+# Deleting leaves no trace of the address --------------------------------------------------------------------------
+
+def test_after_deleting_no_mail_and_no_throttle_row_names_the_volunteer(volunteer, other_client, database, helped):
+    ask_for_link(other_client, "hanna@example.org")
+    token = csrf_of(volunteer, "/volunteer/profile")
+    assert volunteer.post("/volunteer/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 303
+    ask_for_link(other_client, "hanna@example.org")  # nothing goes out for a deleted address, but it is counted
+    with database.session(write=False) as db:
+        assert db.scalar(select(func.count(LoginAttempt.id))) >= 2
+        for row in db.scalars(select(LoginAttempt)):
+            assert "hanna" not in row.email.lower()
+        for mail in db.scalars(select(Mail)):
+            assert "hanna" not in (mail.recipient + mail.subject + mail.body_text).lower()
+
+
+# Registering never takes over a person the network already knows --------------------------------------------------
+
+@pytest.mark.parametrize("who", ["group member", "coordinator"])
+def test_registering_with_the_address_of_a_member_without_account_creates_no_account(client, database, who):
+    with database.transaction() as db:
+        person = create_person(db, "Gero Gruppe", "gero@example.org")
+        if who == "coordinator":
+            person.is_coordinator = True
+        else:
+            db.add(Membership(group=build_groups(db).working, person=person, role="member"))
+    response = register(client, name="Eve Angreiferin", email="gero@example.org")
+    assert response.status_code == 200
+    assert text_of(page(response), "h1") == "Bitte schauen Sie in Ihr Postfach"
+    with database.session(write=False) as db:
+        assert db.scalar(select(func.count(Account.id))) == 0
+        assert db.scalar(select(Person).where(Person.email == "gero@example.org")).name == "Gero Gruppe"
+    assert mails(database) == []
+
+
+def test_a_contact_without_group_still_becomes_a_volunteer(client, database):
+    with database.transaction() as db:
+        create_person(db, "Clara Kontakt", "clara@example.org")
+    register(client, name="Clara Kontakt", email="clara@example.org")
+    assert [mail.recipient for mail in mails(database)] == ["clara@example.org"]
+
+
+# A login link works once, even for two requests at the same moment ------------------------------------------------
+
+def test_a_link_another_request_spent_meanwhile_logs_no_one_in(database):
+    """SQLite serialises writers, so the race is staged: the link was read unused, then another request
+    spends it before this one's UPDATE runs (on PostgreSQL both could have read it unused)."""
+    with database.transaction() as db:
+        account, _ = register_volunteer(db, "Hanna Helfer", "hanna@example.org", "de")
+        issue_link(db, "geheim", account, "login")
+    with database.transaction() as db:
+        link = db.scalar(select(LoginLink))
+        db.execute(update(LoginLink).values(used_at=utcnow()).execution_options(synchronize_session=False))
+        assert link.used_at is None  # what this request read
+        assert use_link(db, link) is None
+    with database.transaction() as db:
+        link = db.scalar(select(LoginLink))
+        assert use_link(db, link) is None  # spent, also for a fresh read

@@ -49,14 +49,14 @@ def login(call: Call) -> Response:
     hasher = call.settings.password_hasher
     # Read-only, so that Argon2 (~145 ms) never runs while SQLite's write lock is held.
     with call.services.database.session(write=False) as reader:
-        if throttle.is_throttled(reader, email, address):
+        if throttle.is_throttled(reader, call.settings.secret_key, email, address):
             form.add_error(DomainError("form", THROTTLED, minutes=throttle.WINDOW_MINUTES))
             return call.render("account/login.html", status=429, next=next_url)
         try:
             account_id = auth.authenticate(reader, hasher, email, password).id
         except DomainError as error:
             form.add_error(error)
-            call.keep(lambda db: throttle.record_failure(db, email, address))
+            call.keep(lambda db: throttle.record(db, call.settings.secret_key, email, address))
             return call.render("account/login.html", status=422, next=next_url)
     account = call.db.get(Account, account_id)
     auth.record_login(account, hasher, password)

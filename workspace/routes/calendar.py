@@ -37,7 +37,7 @@ def upcoming(call: Call) -> Response:
     try:
         first = _parsed(call, "from", plausible_date, BAD_DAY) or today()
         last = first + timedelta(days=UPCOMING_DAYS - 1)
-        entries = schedule.calendar_entries(call.db, chosen, first, last, _actor(call))
+        entries = schedule.calendar_entries(call.db, chosen, first, last, call.member_actor)
     except (UnknownFilter, DomainError) as problem:
         return _refused(call, "calendar/upcoming.html", chosen, problem)
     keep = [("from", first.isoformat())] if "from" in call.request.query_params else []
@@ -54,7 +54,7 @@ def month_page(call: Call) -> Response:
         month = month or today().replace(day=1)
         weeks = schedule.weeks_of(month)
         first, last = weeks[0][0], weeks[-1][-1]
-        entries = schedule.calendar_entries(call.db, chosen, first, last, _actor(call))
+        entries = schedule.calendar_entries(call.db, chosen, first, last, call.member_actor)
     except (UnknownFilter, DomainError) as problem:
         return _refused(call, "calendar/month.html", chosen, problem)
     return _page(call, "calendar/month.html", chosen, keep=[("month", month.strftime("%Y-%m"))], month=month,
@@ -70,7 +70,7 @@ def year_page(call: Call) -> Response:
     try:
         first_day = _parsed(call, "year", lambda value: plausible_date(value + "-01-01"), BAD_YEAR)
         year = first_day.year if first_day else today().year
-        months = schedule.festivals_of_year(call.db, chosen, year, members=call.account is not None)
+        months = schedule.festivals_of_year(call.db, chosen, year, members=call.is_member)
     except (UnknownFilter, DomainError) as problem:
         return _refused(call, "calendar/year.html", chosen, problem)
     return _page(call, "calendar/year.html", chosen, keep=[("year", str(year))], year=year, months=months,
@@ -102,11 +102,6 @@ def reach_page(call: Call) -> Response:
 
 def _chosen(call: Call) -> CalendarFilter:
     return CalendarFilter.from_pairs(call.request.query_params.multi_items())
-
-
-def _actor(call: Call):
-    """Members see internal events and their groups' meetings; the public neither."""
-    return call.actor if call.account is not None else None
 
 
 def _parsed(call: Call, name: str, read: Callable[[str], date | None], message: str) -> date | None:
@@ -143,9 +138,9 @@ def _page(call: Call, template: str, chosen: CalendarFilter, status: int = 200,
     query = urlencode(linked.items())
     feed_url = call.settings.base_url.rstrip("/") + call.url("calendar_feed") + ("?" + query if query else "")
     context = {"keep": [], "problem": None, **context}
-    waiting = len(review_queue(call.db, call.actor)) if call.account is not None else 0
-    return call.render(template, status=status, block=block, chosen=chosen, choices=filter_choices(call.db, call.account is not None),
-                       link=_linker(call, linked), members=call.account is not None, feed_url=feed_url,
+    waiting = len(review_queue(call.db, call.actor)) if call.is_member else 0
+    return call.render(template, status=status, block=block, chosen=chosen, choices=filter_choices(call.db, call.is_member),
+                       link=_linker(call, linked), members=call.is_member, feed_url=feed_url,
                        today=today(), waiting=waiting, **context)
 
 

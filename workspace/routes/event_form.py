@@ -30,7 +30,7 @@ NO_SUCH_TIME = N_("Diese Uhrzeit gibt es am %(date)s wegen der Zeitumstellung ni
 def event_of(call: Call) -> Event:
     """The event in the path; 404 also for one the visitor may not see, so its existence stays hidden."""
     event = find_event(call.db, call.request.path_params["slug"])
-    if not can_see(call.actor if call.account else None, event):
+    if not can_see(call.member_actor, event):
         raise NotFound(event.slug)
     return event
 

@@ -74,7 +74,7 @@ def event_page(call: Call) -> Response:
 
 def render_event(call: Call, event: Event, status: int = 200, block: str | None = None, answered: str = "") -> Response:
     """The page, or its review block alone; `?date=` picks one date of the event."""
-    actor = call.actor if call.account else None
+    actor = call.member_actor
     picked, problem = _picked_date(call, event)
     first_day = in_berlin(event.starts_at).date()
     single = None if event.is_recurring else occurrence_on(event, first_day)

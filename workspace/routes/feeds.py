@@ -16,7 +16,7 @@ from governance.groups import find_group
 from governance.models import Person
 from governance.permissions import actor_for
 from governance.times import today
-from workspace.access import MEMBER
+from workspace.access import VOLUNTEER
 from workspace.db import Database
 from workspace.endpoints import Call, Services, endpoint
 from workspace.feeds_http import CALENDAR_TYPE, FeedCall, feed_endpoint, is_fresh, not_modified, validators
@@ -103,30 +103,38 @@ def feed_links(services: Services) -> Links:
 # --- the token on /profile ----------------------------------------------------------------------
 
 def subscriptions(call: Call) -> dict:
-    """What /profile shows its owner: the personal feed and each group's meetings feed, with the token."""
+    """What the profile shows its owner: the personal feed and, for members, each group's meetings feed."""
     person = call.account.person
     token = feeds.token_of(call.db, person)
     if token is None:
         return {"feed_token": None}
     base = call.settings.base_url
     groups = [(group, f"{base}{call.url('group_meetings_feed', slug=group.slug)}?token={token.token}")
-              for group in feeds.member_groups(call.db, person, today())]
+              for group in feeds.member_groups(call.db, person, today())] if call.is_member else []
     return {"feed_token": token, "personal_feed_url": base + call.url("personal_feed", token=token.token),
             "group_feeds": groups}
 
 
-@endpoint(MEMBER)
+@endpoint(VOLUNTEER)
 def renew_feed_token(call: Call) -> Response:
     feeds.renew_token(call.db, call.account.person)
     call.flash("feed_token_renewed")
-    return call.redirect(call.url("profile") + "#feeds-heading")
+    return call.redirect(_feeds_section(call))
 
 
-@endpoint(MEMBER)
+@endpoint(VOLUNTEER)
 def revoke_feed_token(call: Call) -> Response:
     feeds.revoke_token(call.db, call.account.person)
     call.flash("feed_token_revoked")
-    return call.redirect(call.url("profile") + "#feeds-heading")
+    return call.redirect(_feeds_section(call))
+
+
+def _feeds_section(call: Call) -> str:
+    """Back to the profile the form was on: a member's /profile, or the volunteer profile (the only one
+    a volunteer may open)."""
+    pages = [call.url("volunteer_profile"), *([call.url("profile")] if call.is_member else [])]
+    back = call.form.get("next")
+    return (back if back in pages else pages[-1]) + "#feeds-heading"
 
 
 routes = [

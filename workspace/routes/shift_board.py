@@ -1,5 +1,6 @@
 """The public board "Wo wird Hilfe gebraucht?" (/shifts) and the same board as an iCal feed (/shifts.ics),
-filtered alike by area, kind of task and a range of days kept in the URL."""
+filtered alike by area, kind of task and a range of days kept in the URL. The board shows PAGE shifts at a
+time; "Weitere Schichten" carries the filters and `after`, the last shift shown."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -11,8 +12,8 @@ from calendars import feeds
 from calendars.feeds import Window
 from calendars.listing import UnknownFilter
 from calendars.models import TASK_KINDS
+from calendars.shift_board import OpenShift, ShiftFilter, count_open_shifts, open_shifts
 from calendars.shift_feeds import place_of
-from calendars.shifts import OpenShift, ShiftFilter, open_shifts
 from governance.base import utcnow
 from governance.errors import N_, DomainError
 from governance.organisations import list_areas
@@ -25,6 +26,7 @@ from workspace.routes.feeds import PUBLIC_CACHE, feed_links
 
 FEED_NAME = "Wo wird Hilfe gebraucht? – Helferschichten Jena-Nord"
 MAX_VALUES = 100
+PAGE = 50  # a page of the board: 200 rows were 150 KB of HTML and most of the time the board took
 BAD_DATE = N_("„%(value)s“ ist kein gültiges Datum. Bitte geben Sie es als JJJJ-MM-TT an.")
 UNKNOWN = N_("Den Filterwert „%(value)s“ gibt es nicht. Bitte wählen Sie die Filter aus der Liste.")
 BACKWARDS = N_("Der Zeitraum endet vor seinem Beginn.")
@@ -53,6 +55,16 @@ def _day(values: dict[str, list[str]], name: str) -> date | None:
     return day
 
 
+def read_after(pairs: list[tuple[str, str]]) -> int | None:
+    """`after`, the shift a previous page ended with; UnknownFilter for a value that is no shift number."""
+    value = dict(pairs).get("after", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise UnknownFilter("after", value)
+    return int(value)
+
+
 def filter_query(chosen: ShiftFilter) -> str:
     """The filter as a query string, for the feed's address and links that keep it."""
     pairs = [*(("area", slug) for slug in chosen.areas), *(("kind", kind) for kind in chosen.task_kinds)]
@@ -63,26 +75,33 @@ def filter_query(chosen: ShiftFilter) -> str:
 @endpoint(PUBLIC)
 def board(call: Call) -> Response:
     """Soonest first; a hand-made URL with a bad date or unknown value gets the page with a message and 400."""
-    pairs = call.request.query_params.multi_items()
+    pairs, now = call.request.query_params.multi_items(), utcnow()
     try:
-        chosen = read_filter(pairs)
-        found = open_shifts(call.db, chosen, utcnow())
+        chosen, after = read_filter(pairs), read_after(pairs)
+        found = open_shifts(call.db, chosen, now, limit=PAGE + 1, after=after)
     except UnknownFilter as unknown:
         return _page(call, ShiftFilter(), [], 400, DomainError("filter", UNKNOWN, value=unknown.value[:80]), pairs)
     except DomainError as problem:
         return _page(call, ShiftFilter(), [], 400, problem, pairs)
-    return _page(call, chosen, found)
+    more = len(found) > PAGE
+    # Counted only when the page does not show them all: a short board costs no extra query.
+    total = count_open_shifts(call.db, chosen, now) if more or after is not None else len(found)
+    return _page(call, chosen, found[:PAGE], total=total, more=more, after=after)
 
 
 def _page(call: Call, chosen: ShiftFilter, found: list, status: int = 200, problem: DomainError | None = None,
-          pairs: list[tuple[str, str]] | None = None) -> Response:
+          pairs: list[tuple[str, str]] | None = None, total: int = 0, more: bool = False,
+          after: int | None = None) -> Response:
     query = filter_query(chosen)
+    board_url = call.url("shifts") + ("?" + query if query else "")
     feed_url = call.settings.base_url.rstrip("/") + call.url("shifts_feed") + ("?" + query if query else "")
     typed = dict(pairs or [])
     rows = [{"item": item, "where": _where(item), "key": in_berlin(item.shift.occurrence_start).date().isoformat()}
             for item in found]
+    later = f"{board_url}{'&' if query else '?'}after={found[-1].shift.id}" if more else ""
     return call.render("shifts/board.html", status=status, rows=rows, chosen=chosen, problem=problem,
-                       areas=list_areas(call.db), kinds=TASK_KINDS, feed_url=feed_url,
+                       areas=list_areas(call.db), kinds=TASK_KINDS, feed_url=feed_url, total=total,
+                       later_url=later, first_url=board_url if after is not None else "",
                        typed_first=typed.get("first", "") if problem else (chosen.first or ""),
                        typed_last=typed.get("last", "") if problem else (chosen.last or ""))
 

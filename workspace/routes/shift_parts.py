@@ -33,7 +33,7 @@ def viewer(call: Call, event: Event, views: list[ShiftView]) -> dict:
     person = account.person if account else None
     return {
         "may_manage": account is not None and can_manage_shifts(call.db, call.actor, event),
-        "sees_names": account is not None and (account.kind == "member" or person.is_coordinator),
+        "sees_names": call.is_member,
         "mine": own_signups(views, person), "now": utcnow(), "back": back_to(call),
         "shift_answer": None, "answered_shift": None,
     }
@@ -64,7 +64,7 @@ def sent(call: Call) -> None:
 def shift_of(call: Call) -> Shift:
     """The shift in the path; 404 also when its event is hidden from the visitor."""
     shift = find_shift(call.db, call.request.path_params["shift_id"])
-    if not can_see(call.actor if call.account else None, shift.event):
+    if not can_see(call.member_actor, shift.event):
         raise NotFound(shift.id)
     return shift
 

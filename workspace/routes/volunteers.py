@@ -20,10 +20,11 @@ from workspace.access import PUBLIC, VOLUNTEER
 from workspace.auth import find_account_by_email
 from workspace.endpoints import Call, endpoint
 from workspace.forms import Form
-from workspace.link_throttle import WINDOW_MINUTES, links_throttled, record_link_request
+from workspace.throttle import LINKS, WINDOW_MINUTES, is_throttled, record
 from workspace.mail import queue_mail
 from workspace.models import Account
 from workspace.routes.account import landing, safe_next
+from workspace.routes.feeds import subscriptions
 from workspace.routes.shift_mail import mail_moved_up
 from workspace.submission import attempt, chosen_all
 from workspace.volunteer_accounts import (CONFIRMATION, PASSWORD, delete_volunteer_account, link_mail_for,
@@ -59,10 +60,10 @@ def _requested_email(form: Form) -> str:
 def _throttled(call: Call, email: str) -> bool:
     """Refuse when this mailbox or this client asked too often; otherwise count this request."""
     client = call.request.client.host if call.request.client else "unknown"
-    if links_throttled(call.db, email, client):
+    if is_throttled(call.db, call.settings.secret_key, email, client, LINKS):
         call.form.add_error(DomainError("form", TOO_MANY, minutes=WINDOW_MINUTES))
         return True
-    record_link_request(call.db, email, client)
+    record(call.db, call.settings.secret_key, email, client, LINKS)
     return False
 
 
@@ -128,6 +129,8 @@ def _use_link(call: Call, purpose: str) -> Response:
     if link is None:
         return _gone(call, next_url)
     account = use_link(call.db, link)
+    if account is None:  # another request spent it a moment ago
+        return _gone(call, next_url)
     call.log_in(account)
     call.flash("email_confirmed" if purpose == CONFIRMATION else "logged_in")
     return call.redirect(next_url or landing(call, account))
@@ -202,7 +205,7 @@ def _prefill(form: Form, volunteer: Volunteer | None) -> None:
 def _profile(call: Call, status: int = 200) -> Response:
     return call.render("volunteers/profile.html", status=status, areas=list_areas(call.db),
                        target_groups=list_target_groups(call.db), task_kinds=TASK_KINDS, today=today(),
-                       volunteer=call.db.get(Volunteer, call.account.person_id))
+                       volunteer=call.db.get(Volunteer, call.account.person_id), **subscriptions(call))
 
 
 @endpoint(VOLUNTEER)
