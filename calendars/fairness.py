@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from calendars.events import all_day_span
 from calendars.models import Signup, Volunteer
-from calendars.shifts import OpenShift, ShiftFilter, open_shifts
+from calendars.shift_board import OpenShift, ShiftFilter, open_shifts
 from governance.errors import N_, DomainError
 from governance.models import Person
 

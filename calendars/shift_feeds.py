@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, contains_eager
 from calendars.ical import Entry, berlin_line, fold, text_line, utc_line
 from calendars.models import Event, Shift, Signup, Volunteer
 from calendars.shift_board import OpenShift
+from calendars.shifts import called_off
 from governance.models import Person
 
 DEFAULT_LEAD_HOURS = 48
@@ -74,12 +75,15 @@ def _mine(signup: Signup, lead_hours: int, cancelled: bool, links: ShiftLinks) -
 
 
 def _cancelled_at(shift: Shift) -> datetime | None:
-    """When the shift stopped taking place (the latest of its own, its event's or its date's cancellation)."""
+    """When the shift stopped taking place (calendars.shifts.called_off): the latest of its own, its
+    event's or its date's cancellation; the event's last change when its date left the series."""
+    if not called_off(shift):
+        return None
     event = shift.event
     moments = [shift.updated_at] if shift.cancelled else []
     moments += [event.updated_at] if event.status == "cancelled" else []
     moments += [e.updated_at for e in event.exceptions if e.recurrence_id == shift.occurrence_start and e.cancelled]
-    return max(moments, default=None)
+    return max(moments, default=event.updated_at)
 
 
 # --- the board's feed ---------------------------------------------------------------------------

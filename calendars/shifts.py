@@ -3,34 +3,42 @@
 A shift belongs to the date, not to the series: its `occurrence_start` is the date's original start
 (Occurrence.recurrence_id), the key that survives moving the date. Places can only shrink down to the
 people already holding one, so nobody loses a place they were promised without being asked.
-The public board of shifts still short of people is calendars/shift_board.py (re-exported here).
+Whether a shift still takes place is decided here alone (`takes_place`, with `not_taking_place` naming
+why not and `not_called_off` as the SQL part of the rule), for sign-ups, moving up, the board, feeds and hours.
+The public board of shifts still short of people is calendars/shift_board.py.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from calendars.events import can_moderate
-from calendars.models import TASK_KINDS, Event, Shift, Signup
+from calendars.models import TASK_KINDS, Event, EventException, Shift, Signup
 from calendars.models.shifts import MAX_PLACES
-from calendars.occurrences import occurrence_on
-from calendars.shift_board import OpenShift, ShiftFilter, open_shifts
+from calendars.occurrences import Occurrence, occurrence_on
 from governance.errors import N_, Conflict, DomainError, NotFound
 from governance.history import record_change
 from governance.models import Membership, Person
 from governance.permissions import Actor, require
-from governance.times import today
+from governance.times import in_berlin, today
 
 __all__ = [
-    "MAX_NOTES", "MAX_TASK", "OpenShift", "ShiftDraft", "ShiftFilter", "ShiftView", "add_shift", "can_manage_shifts",
-    "cancel_shift", "find_shift", "holders", "open_shifts", "shifts_on", "update_shift",
+    "CUTOFF", "MAX_NOTES", "MAX_TASK", "ShiftDraft", "ShiftView", "add_shift",
+    "called_off", "can_manage_shifts", "cancel_shift", "find_shift", "holders", "not_called_off", "not_taking_place",
+    "shift_date", "shifts_on", "takes_place", "update_shift",
 ]
 
 MAX_TASK = 120
 MAX_NOTES = 10_000
 MAX_SHIFT = timedelta(hours=24)  # hours count toward a volunteer's total: a longer "shift" is a typo
+CUTOFF = timedelta(hours=24)  # closer to the shift, places are neither given back online nor moved up
+
+SHIFT_CANCELLED = N_("Diese Schicht ist abgesagt.")
+DATE_CANCELLED = N_("Dieser Termin ist abgesagt.")
+DATE_GONE = N_("An diesem Tag findet kein Termin statt.")
+NOT_APPROVED = N_("Dieser Termin ist noch nicht freigegeben.")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,49 @@ def _represents(db: Session, person: Person, organisation_id: int) -> bool:
     return any(membership.is_current(today()) for membership in memberships)
 
 
+# --- does it take place --------------------------------------------------------------------
+
+def not_taking_place(shift: Shift) -> str | None:
+    """Why the shift does not take place (a msgid), None when it does: the shift is called off, its
+    event or its date is cancelled, its date left the series (shortened or split), or the event awaits review."""
+    event = shift.event
+    if shift.cancelled:
+        return SHIFT_CANCELLED
+    if event.status == "cancelled":
+        return DATE_CANCELLED
+    occurrence = shift_date(shift)
+    if occurrence is None:
+        return DATE_GONE
+    if occurrence.cancelled:
+        return DATE_CANCELLED
+    if event.review != "approved":
+        return NOT_APPROVED
+    return None
+
+
+def takes_place(shift: Shift) -> bool:
+    return not_taking_place(shift) is None
+
+
+def called_off(shift: Shift) -> bool:
+    """Not taking place for good (what feeds mark cancelled); an event awaiting review again is not."""
+    return not_taking_place(shift) not in (None, NOT_APPROVED)
+
+
+def shift_date(shift: Shift) -> Occurrence | None:
+    """The event's date the shift belongs to (None when that date left the series)."""
+    return occurrence_on(shift.event, in_berlin(shift.occurrence_start).date())
+
+
+def not_called_off() -> list[ColumnElement[bool]]:
+    """The part of the rule SQL can check (Shift joined with its Event): shift, event and date not
+    cancelled. Whether the date is still in the series needs `takes_place` on the rows found."""
+    date_cancelled = select(EventException.id).where(
+        EventException.event_id == Shift.event_id, EventException.recurrence_id == Shift.occurrence_start,
+        EventException.cancelled.is_(True)).exists()
+    return [Shift.cancelled.is_(False), Event.status != "cancelled", ~date_cancelled]
+
+
 # --- changes --------------------------------------------------------------------------------
 
 def add_shift(db: Session, actor: Actor, event: Event, day: date, draft: ShiftDraft) -> Shift:
@@ -69,9 +120,9 @@ def add_shift(db: Session, actor: Actor, event: Event, day: date, draft: ShiftDr
     require(can_manage_shifts(db, actor, event))
     occurrence = occurrence_on(event, day)
     if occurrence is None:
-        raise DomainError("date", N_("An diesem Tag findet kein Termin statt."))
+        raise DomainError("date", DATE_GONE)
     if occurrence.cancelled:
-        raise DomainError("date", N_("Dieser Termin ist abgesagt."))
+        raise DomainError("date", DATE_CANCELLED)
     _check(draft)
     shift = Shift(event=event, occurrence_start=occurrence.recurrence_id, created_by_id=actor.person.id)
     _apply(shift, draft)

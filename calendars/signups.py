@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from calendars.models import Event, Shift, Signup
-from calendars.shifts import can_manage_shifts, holders
+from calendars.shifts import CUTOFF, can_manage_shifts, holders, not_taking_place
 from calendars.volunteers import volunteer_of
 from calendars.waiting import fill_places, overlapping_shift, release, taken_slots
 from governance.base import utcnow
@@ -24,11 +24,9 @@ from governance.permissions import Actor, require
 from governance.times import from_berlin, in_berlin
 
 __all__ = [
-    "MyShifts", "ShiftFull", "cancel_signup", "confirm_attendance", "fill_places", "hours_given",
-    "join_waiting_list", "live_signup", "my_shifts", "take_place",
+    "CUTOFF", "MyShifts", "ShiftFull", "cancel_signup", "confirm_attendance", "fill_places", "hours_given",
+    "join_waiting_list", "live_signup", "my_shifts", "take_place", "too_late_to_cancel",
 ]
-
-CUTOFF = timedelta(hours=24)
 
 
 class ShiftFull(Exception):
@@ -87,14 +85,17 @@ def cancel_signup(db: Session, person: Person, signup: Signup, now: datetime,
     require(signup.person_id == person.id)
     if signup.state == "cancelled":
         return None
-    shift = signup.shift
-    if signup.state == "taken" and not shift.cancelled and now > shift.starts_at - cutoff:
-        raise _too_late(shift)
+    refusal = too_late_to_cancel(signup.shift, now, cutoff) if signup.state == "taken" else None
+    if refusal is not None:
+        raise refusal
     return release(db, signup, now)
 
 
-def _too_late(shift: Shift) -> DomainError:
-    """Close to the shift the organiser must know in person: name whom to tell."""
+def too_late_to_cancel(shift: Shift, now: datetime, cutoff: timedelta = CUTOFF) -> DomainError | None:
+    """Why a held place can no longer be given back online (None while it can): close to the shift
+    the organiser must know in person, so it names whom to tell. The shift's block shows it too."""
+    if shift.cancelled or now <= shift.starts_at - cutoff:
+        return None
     contact = shift.contact or shift.event.contact or shift.event.organiser
     if contact is None:
         return DomainError("signup", N_("So kurz vor der Schicht können Sie nicht mehr online absagen. "
@@ -111,13 +112,9 @@ def live_signup(db: Session, person: Person, shift: Shift) -> Signup | None:
 
 def _check_open(db: Session, person: Person, shift: Shift, now: datetime) -> None:
     """Refusals shared by taking a place and joining the waiting list, as the person reads them."""
-    event = shift.event
-    if shift.cancelled:
-        raise DomainError("shift", N_("Diese Schicht ist abgesagt."))
-    if event.status == "cancelled" or _date_cancelled(shift):
-        raise DomainError("shift", N_("Dieser Termin ist abgesagt."))
-    if event.review != "approved":
-        raise DomainError("shift", N_("Dieser Termin ist noch nicht freigegeben."))
+    reason = not_taking_place(shift)
+    if reason is not None:
+        raise DomainError("shift", reason)
     if shift.starts_at <= now:
         raise DomainError("shift", N_("Diese Schicht hat schon begonnen oder ist vorbei."))
     existing = live_signup(db, person, shift)
@@ -128,10 +125,6 @@ def _check_open(db: Session, person: Person, shift: Shift, now: datetime) -> Non
     if other is not None:
         raise DomainError("shift", N_("Zur selben Zeit haben Sie schon eine Schicht: „%(task)s“ bei %(event)s."),
                           task=other.task, event=other.event.title)
-
-
-def _date_cancelled(shift: Shift) -> bool:
-    return any(e.recurrence_id == shift.occurrence_start and e.cancelled for e in shift.event.exceptions)
 
 
 # --- my shifts and hours ----------------------------------------------------------------------
@@ -169,8 +162,9 @@ def confirm_attendance(db: Session, actor: Actor, shift: Shift, came: set[int] |
     """After the shift, record who came (`came`: sign-up ids; None: everyone holding a place);
     they are credited with the shift's length, the others with nothing. Can be corrected later."""
     require(can_manage_shifts(db, actor, shift.event))
-    if shift.cancelled:
-        raise DomainError("came", N_("Diese Schicht ist abgesagt."))
+    reason = not_taking_place(shift)
+    if reason is not None:
+        raise DomainError("came", reason)
     if shift.ends_at > (now or utcnow()):
         raise DomainError("came", N_("Wer da war, lässt sich erst nach dem Ende der Schicht bestätigen."))
     taken = holders(shift)

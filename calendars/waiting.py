@@ -1,7 +1,8 @@
 """Freeing a place and moving the waiting list up; shared by cancelling a sign-up and forgetting a person.
 
 Whoever waited longest gets a freed place, unless they hold another shift at that time by now
-(they stay on the list). The moved-up sign-ups are returned so the web layer can tell them by mail.
+(they stay on the list). Nobody moves up into a shift that does not take place, nor within the cut-off
+before it: too late to plan for, so they stay waiting. The moved-up sign-ups are returned so the web layer can tell them by mail.
 """
 
 from datetime import datetime
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendars.models import Shift, Signup
+from calendars.shifts import CUTOFF, takes_place
 
 
 def overlapping_shift(db: Session, person_id: int, shift: Shift) -> Shift | None:
@@ -31,7 +33,7 @@ def release(db: Session, signup: Signup, now: datetime) -> Signup | None:
     slot = signup.slot if signup.state == "taken" else None
     signup.state, signup.slot, signup.cancelled_at = "cancelled", None, now
     db.flush()  # the slot is free in the database before anyone takes it
-    if slot is None or not _still_open(signup.shift, now):
+    if slot is None or not _may_move_up(signup.shift, now):
         return None
     return _move_up(db, signup.shift, slot, now)
 
@@ -39,7 +41,7 @@ def release(db: Session, signup: Signup, now: datetime) -> Signup | None:
 def fill_places(db: Session, shift: Shift, now: datetime) -> list[Signup]:
     """Move waiting people into every free place (after the organiser raised the places); returns them."""
     moved = []
-    if not _still_open(shift, now):
+    if not _may_move_up(shift, now):
         return moved
     used = taken_slots(db, shift)
     for slot in (slot for slot in range(1, shift.places + 1) if slot not in used):
@@ -61,5 +63,5 @@ def _move_up(db: Session, shift: Shift, slot: int, now: datetime) -> Signup | No
     return None
 
 
-def _still_open(shift: Shift, now: datetime) -> bool:
-    return not shift.cancelled and shift.event.status != "cancelled" and shift.starts_at > now
+def _may_move_up(shift: Shift, now: datetime) -> bool:
+    return now <= shift.starts_at - CUTOFF and takes_place(shift)

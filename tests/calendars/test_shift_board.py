@@ -11,8 +11,8 @@ from calendars.events import change_date
 from calendars.listing import UnknownFilter
 from calendars.recurrence import Recurrence
 from calendars.models import Shift, Signup
-from calendars.shift_board import _open, count_open_shifts
-from calendars.shifts import ShiftFilter, cancel_shift, open_shifts
+from calendars.shift_board import ShiftFilter, _open, count_open_shifts, open_shifts
+from calendars.shifts import cancel_shift
 from calendars.signups import take_place
 from governance.organisations import create_area
 from governance.permissions import Actor
@@ -152,3 +152,17 @@ def test_shifts_that_began_leave_the_board(db, coordinator, fest):
     shift = make_shift(db, coordinator, fest, "Aufbau", "2026-12-02 08:00", "2026-12-02 10:00")
     assert board(db, now=shift.starts_at - timedelta(minutes=1)) == [("Aufbau", 2)]
     assert board(db, now=shift.starts_at) == []
+
+
+def test_a_shift_whose_date_left_the_series_is_not_on_the_board(db, coordinator):
+    lunch = make_event(db, coordinator, "Mittagstisch", "2026-12-02 12:00", "2026-12-02 13:00", kind="offer",
+                       recurrence=Recurrence("weekly"))
+    kept = [make_shift(db, coordinator, lunch, f"Kochen {day[-2:]}", f"{day} 10:00", f"{day} 12:00")
+            for day in ("2026-12-02", "2026-12-09", "2026-12-16", "2026-12-23")][1]
+    party = make_event(db, coordinator, "Silvester", "2026-12-31 18:00", "2026-12-31 23:00")
+    make_shift(db, coordinator, party, "Deko", "2026-12-31 16:00", "2026-12-31 18:00")
+    lunch.repeat_until = date(2026, 12, 9)  # shortened: the 16th and 23rd are gone
+    assert board(db) == [("Kochen 02", 2), ("Kochen 09", 2), ("Deko", 2)]
+    # A page goes on past the dates that are gone, so it is still full when more shifts follow.
+    assert [o.shift.task for o in open_shifts(db, ShiftFilter(), NOW, limit=1, after=kept.id)] == ["Deko"]
+

@@ -104,6 +104,15 @@ def test_a_cancelled_shift_event_or_date_is_refused(db, coordinator, fest, peopl
         assert refusal(lambda: action(db, people[0], on_event, NOW)) == "Dieser Termin ist abgesagt."
 
 
+def test_a_shift_whose_date_left_the_series_is_refused(db, coordinator, people):
+    lunch = make_event(db, coordinator, "Mittagstisch", "2026-12-02 12:00", "2026-12-02 13:00", kind="offer",
+                       recurrence=Recurrence("weekly"))
+    shift = make_shift(db, coordinator, lunch, "Kochen", "2026-12-16 10:00", "2026-12-16 12:00")
+    lunch.repeat_until = date(2026, 12, 10)  # the series was shortened: 16 December is gone
+    for action in (take_place, join_waiting_list):
+        assert refusal(lambda: action(db, people[0], shift, NOW)) == "An diesem Tag findet kein Termin statt."
+
+
 def test_overlapping_shifts_are_refused_touching_ones_are_fine(db, coordinator, fest, people):
     anna = people[0]
     held = make_shift(db, coordinator, fest, "Aufbau", "2026-12-02 10:00", "2026-12-02 12:00")
@@ -156,6 +165,31 @@ def test_someone_now_busy_at_that_time_stays_waiting(db, coordinator, fest, peop
     take_place(db, ben, make_shift(db, coordinator, fest, "Deko", "2026-12-02 11:00", "2026-12-02 13:00"), NOW)
     assert cancel_signup(db, anna, held, NOW) is free
     assert busy.state == "waiting"
+
+
+def test_nobody_moves_up_into_a_cancelled_date(db, coordinator, people):
+    anna, ben, _, _ = people
+    lunch = make_event(db, coordinator, "Mittagstisch", "2026-12-02 12:00", "2026-12-02 13:00", kind="offer",
+                       recurrence=Recurrence("weekly"))
+    shift = make_shift(db, coordinator, lunch, "Kochen", "2026-12-09 10:00", "2026-12-09 12:00", places=1)
+    held = take_place(db, anna, shift, NOW)
+    waiting = join_waiting_list(db, ben, shift, NOW)
+    change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-09 12:00"), at("2026-12-09 13:00"),
+                cancelled=True)
+    assert cancel_signup(db, anna, held, NOW) is None
+    assert fill_places(db, shift, NOW) == [] and waiting.state == "waiting"
+
+
+def test_inside_the_cut_off_nobody_moves_up(db, coordinator, fest, people):
+    anna, ben, _, _ = people
+    shift = make_shift(db, coordinator, fest, places=1)
+    held = take_place(db, anna, shift, NOW)
+    waiting = join_waiting_list(db, ben, shift, NOW)
+    late = shift.starts_at - timedelta(hours=23)
+    assert cancel_signup(db, anna, held, late, cutoff=timedelta(hours=1)) is None  # a place freed late
+    update_shift(db, Actor(coordinator), shift, draft(places=2), shift.version_id)
+    assert fill_places(db, shift, late) == []
+    assert (waiting.state, waiting.slot) == ("waiting", None)
 
 
 def test_leaving_the_waiting_list_is_always_possible(db, coordinator, fest, people):
@@ -249,6 +283,23 @@ def test_attendance_only_after_the_shift_and_only_of_its_people(db, coordinator,
     assert signup.attended is None
     confirm_attendance(db, Actor(coordinator), shift, now=shift.ends_at)
     assert signup.attended is True
+
+
+def test_attendance_is_refused_on_a_cancelled_event_or_date(db, coordinator, people):
+    fest = past_fest(db, coordinator, "2026-06-13")
+    shift = make_shift(db, coordinator, fest, "Grill", "2026-06-13 10:00", "2026-06-13 12:00")
+    signup = take_place(db, people[0], shift, at("2026-06-01 10:00"))
+    fest.status = "cancelled"
+    assert refusal(lambda: confirm_attendance(db, Actor(coordinator), shift, now=NOW)) == "Dieser Termin ist abgesagt."
+    lunch = make_event(db, coordinator, "Mittagstisch", "2026-06-03 12:00", "2026-06-03 13:00", kind="offer",
+                       recurrence=Recurrence("weekly"))
+    on_date = make_shift(db, coordinator, lunch, "Kochen", "2026-06-10 10:00", "2026-06-10 12:00")
+    take_place(db, people[1], on_date, at("2026-06-01 10:00"))
+    change_date(db, Actor(coordinator), lunch, date(2026, 6, 10), at("2026-06-10 12:00"), at("2026-06-10 13:00"),
+                cancelled=True)
+    assert refusal(lambda: confirm_attendance(db, Actor(coordinator), on_date, now=NOW)) == (
+        "Dieser Termin ist abgesagt.")
+    assert signup.attended is None and signup.minutes is None
 
 
 def test_hours_given_over_a_period(db, coordinator, people):

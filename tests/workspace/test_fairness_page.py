@@ -11,7 +11,7 @@ import pytest
 
 from calendar_world import at, make_event
 from calendars.fairness import PAGE_SIZE, last_twelve_months
-from calendars.models import Shift, Signup, Volunteer
+from calendars.models import Event, Shift, Signup, Volunteer
 from calendars.volunteers import forget_person
 from governance.models import Person
 from governance.people import create_person
@@ -171,6 +171,8 @@ def test_queries_do_not_grow_with_the_volunteers(as_coordinator, give, database,
 def test_shifts_short_of_people_soon_link_to_their_pages(as_coordinator, database, fest):
     soon = from_berlin(datetime.combine(today() + timedelta(days=3), datetime.min.time()).replace(hour=15))
     with database.transaction() as db:
+        event = db.get(Event, fest)  # the fest is on that day: a shift belongs to one of its event's dates
+        event.starts_at, event.ends_at = soon - timedelta(hours=5), soon + timedelta(hours=3)
         short = new_shift(db, fest, soon, places=3, task="Kuchenstand")
         new_shift(db, fest, soon + timedelta(days=40), task="Zu spät")
         short_id = short.id

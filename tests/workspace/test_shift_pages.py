@@ -213,6 +213,18 @@ def test_after_the_cut_off_the_page_says_whom_to_contact(database, visitor, peop
         assert db.get(Signup, held.id).state == "taken"
 
 
+def test_after_the_cut_off_the_block_names_the_contact_instead_of_the_cancel_button(database, visitor, people):
+    tomorrow = make_festival(database, "Winterfest", today() + timedelta(days=1), area="West")
+    sign_up(database, "volunteer", tomorrow.cake)
+    with database.transaction() as db:  # the shift starts in 20 hours
+        shift = db.get(Shift, tomorrow.cake.id)
+        shift.starts_at, shift.ends_at = utcnow() + timedelta(hours=20), utcnow() + timedelta(hours=22)
+    block = card(visitor("volunteer").get(f"/shifts/{tomorrow.cake.id}"), tomorrow.cake)
+    assert words(block.select_one(".shift__late")) == (
+        "So kurz vor der Schicht können Sie nicht mehr online absagen. Bitte sagen Sie Mira Mitglied Bescheid.")
+    assert block.select("button") == []
+
+
 def test_nobody_cancels_someone_elses_place(database, visitor, festival):
     held = sign_up(database, "second", festival.cake)
     assert send(visitor("volunteer"), f"/signups/{held.id}/cancel").status_code == 403

@@ -6,8 +6,9 @@ from starlette.responses import Response
 
 from calendars.events import can_see
 from calendars.models import Event, Shift, Signup
-from calendars.occurrences import Occurrence, occurrence_on
-from calendars.shifts import ShiftView, can_manage_shifts, find_shift, shifts_on
+from calendars.occurrences import Occurrence
+from calendars.shifts import ShiftView, can_manage_shifts, find_shift, shift_date, shifts_on, takes_place
+from calendars.signups import too_late_to_cancel
 from governance.base import utcnow
 from governance.errors import NotFound
 from governance.models import Person
@@ -23,19 +24,22 @@ BLOCK = "shift_row"
 def shift_section(call: Call, event: Event, occurrence: Occurrence | None) -> dict:
     """The event page's "Helferschichten" for one date; none without a date (a series lists many)."""
     views = shifts_on(call.db, event, occurrence.recurrence_id) if occurrence else []
-    return {"shifts": views, "shift_date": occurrence, "date_cancelled": bool(occurrence and occurrence.cancelled),
-            **viewer(call, event, views)}
+    return {"shifts": views, "shift_date": occurrence, **viewer(call, event, views)}
 
 
 def viewer(call: Call, event: Event, views: list[ShiftView]) -> dict:
     """Who looks at the shifts: names only for members, buttons for the logged-in, links for managers."""
     account = call.account
     person = account.person if account else None
+    now = utcnow()
     return {
         "may_manage": account is not None and can_manage_shifts(call.db, call.actor, event),
         "sees_names": call.is_member,
-        "mine": own_signups(views, person), "now": utcnow(), "back": back_to(call),
+        "mine": own_signups(views, person), "now": now, "back": back_to(call),
         "shift_answer": None, "answered_shift": None,
+        # The domain's rules, so the block does not make its own: does it take place, may a place go back.
+        "happening": {view.shift.id: takes_place(view.shift) for view in views},
+        "too_late": {view.shift.id: too_late_to_cancel(view.shift, now) for view in views},
     }
 
 
@@ -75,7 +79,7 @@ def view_of(call: Call, shift: Shift) -> ShiftView:
 
 def date_of(shift: Shift) -> Occurrence | None:
     """The event's date the shift belongs to (None when that date left the series)."""
-    return occurrence_on(shift.event, in_berlin(shift.occurrence_start).date())
+    return shift_date(shift)
 
 
 def render_shift(call: Call, shift: Shift, status: int = 200, answered: str | None = None) -> Response:
