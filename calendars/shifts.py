@@ -145,10 +145,26 @@ def update_shift(db: Session, actor: Actor, shift: Shift, draft: ShiftDraft, ver
         raise DomainError("places", N_("So viele haben schon zugesagt: %(names)s. Bitte sprechen Sie erst "
                                        "mit ihnen, bevor Sie Plätze streichen."),
                           names=", ".join(signup.person.name for signup in taken), count=len(taken))
+    busy = _busy_elsewhere(db, shift, draft, taken)
+    if busy:
+        raise DomainError("starts_at", N_("Zu dieser Zeit haben %(names)s schon eine andere Schicht. Bitte sprechen "
+                                          "Sie erst mit ihnen."), names=", ".join(busy))
     _apply(shift, draft)
     _compact_slots(db, shift, taken)
     record_change(db, actor.person, "shift", shift.id, "changed")
     return shift
+
+
+def _busy_elsewhere(db: Session, shift: Shift, draft: ShiftDraft, taken: list[Signup]) -> list[str]:
+    """Names of people holding a place here who hold another shift at the new time (no one holds two at once)."""
+    if not taken:
+        return []
+    query = (select(Person.name).join(Signup, Signup.person_id == Person.id).join(Shift, Shift.id == Signup.shift_id)
+             .where(Signup.person_id.in_([signup.person_id for signup in taken]), Signup.state == "taken",
+                    Shift.id != shift.id, Shift.cancelled.is_(False),
+                    Shift.starts_at < draft.ends_at, Shift.ends_at > draft.starts_at)
+             .distinct().order_by(Person.name))
+    return list(db.scalars(query))
 
 
 def cancel_shift(db: Session, actor: Actor, shift: Shift) -> list[Signup]:

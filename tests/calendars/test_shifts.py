@@ -162,6 +162,22 @@ def test_places_cannot_fall_below_the_people_holding_one_and_they_are_named(db, 
     assert shift.places == 3
 
 
+def test_moving_a_shift_onto_another_shift_of_a_holder_is_refused_naming_them(db, coordinator, fest):
+    setup = make_shift(db, coordinator, fest, "Aufbau", "2026-12-02 10:00", "2026-12-02 12:00")
+    cake = make_shift(db, coordinator, fest, "Kuchenstand", "2026-12-02 14:00", "2026-12-02 16:00", kind="catering")
+    anna, ben = volunteers(db, "Anna Aufbau", "Ben Bauer")
+    take_place(db, anna, setup, NOW)
+    take_place(db, ben, setup, NOW)
+    take_place(db, anna, cake, NOW)
+    with pytest.raises(DomainError) as refused:
+        update_shift(db, Actor(coordinator), cake, draft("Kuchenstand", "2026-12-02 11:00", "2026-12-02 13:00",
+                                                         kind="catering"), cake.version_id)
+    assert (refused.value.field, refused.value.params["names"]) == ("starts_at", "Anna Aufbau")
+    update_shift(db, Actor(coordinator), cake, draft("Kuchenstand", "2026-12-02 12:00", "2026-12-02 14:00",
+                                                     kind="catering"), cake.version_id)  # touching is fine
+    assert cake.starts_at == at("2026-12-02 12:00")
+
+
 def test_fewer_places_keep_the_holders_within_them(db, coordinator, fest):
     shift = make_shift(db, coordinator, fest, places=3)
     anna, ben, cem, dora = volunteers(db, "Anna Aufbau", "Ben Bauer", "Cem Celik", "Dora Dorn")
