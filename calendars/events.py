@@ -3,6 +3,8 @@
 Members submit; the coordinator, and the chair of a working group for that group's events, approve,
 reject with a reason, or edit. What a moderator enters is approved at once. Every change advances
 the event's SEQUENCE and LAST-MODIFIED and rebuilds its kept VEVENT text in the same transaction.
+Changes that can move dates bring the dates' shifts along (calendars.shift_dates) and return what that
+did to them, so the web layer can tell the people on those shifts.
 """
 
 import uuid
@@ -16,6 +18,7 @@ from calendars import ical
 from calendars.models import EVENT_KINDS, EVENT_STATES, VISIBILITIES, Event, EventException
 from calendars.occurrences import Occurrence, occurrence_on
 from calendars.recurrence import WEEKDAY_CODES, Recurrence, check, last_start, normalised, rule, wall_time
+from calendars.shift_dates import ShiftMoves, dates_of_shifts, follow
 from governance.base import utcnow
 from governance.errors import N_, Conflict, DomainError, NotFound
 from governance.history import record_change
@@ -109,9 +112,12 @@ def create_event(db: Session, actor: Actor, draft: EventDraft) -> Event:
     return event
 
 
-def update_event(db: Session, actor: Actor, event: Event, draft: EventDraft, version: int | None) -> Event:
-    """Change the whole event (every date of a series); dates changed one by one follow when they can."""
+def update_event(db: Session, actor: Actor, event: Event, draft: EventDraft,
+                 version: int | None) -> tuple[Event, ShiftMoves]:
+    """Change the whole event (every date of a series); dates changed one by one, and shifts, follow when
+    they can."""
     _check_change(actor, event, draft, version)
+    before = dates_of_shifts(db, event)
     _apply(event, draft)
     if not can_moderate(actor, event.group):
         event.review = "submitted"  # a changed submission waits for review again
@@ -119,7 +125,7 @@ def update_event(db: Session, actor: Actor, event: Event, draft: EventDraft, ver
     _rekey_exceptions(event)
     ical.refresh(event)
     record_change(db, actor.person, "event", event.id, "changed")
-    return event
+    return event, follow(db, actor.person, event, before)
 
 
 def review_event(db: Session, actor: Actor, event: Event, approve: bool, reason: str = "") -> Event:
@@ -144,14 +150,15 @@ def review_event(db: Session, actor: Actor, event: Event, approve: bool, reason:
 
 
 def change_date(db: Session, actor: Actor, event: Event, day: date, starts_at: datetime, ends_at: datetime,
-                place: str = "", note: str = "", cancelled: bool = False) -> EventException:
-    """Move, change or cancel only one date of a series ("nur dieser Termin")."""
+                place: str = "", note: str = "", cancelled: bool = False) -> tuple[EventException, ShiftMoves]:
+    """Move, change or cancel only one date of a series ("nur dieser Termin"); its shifts move with it."""
     require(can_edit(actor, event))
     occurrence = _date_of(event, day)
     if ends_at <= starts_at:
         raise DomainError("ends_at", N_("Das Ende liegt vor dem Beginn."))
     _check_length("place", place, MAX_PLACE)
     _check_length("note", note, MAX_TEXT)
+    before = dates_of_shifts(db, event, occurrence.recurrence_id)
     exception = occurrence.exception
     if exception is None:
         exception = EventException(recurrence_id=occurrence.recurrence_id, sequence=0)
@@ -166,32 +173,37 @@ def change_date(db: Session, actor: Actor, event: Event, day: date, starts_at: d
     ical.refresh(event)
     record_change(db, actor.person, "event", event.id, "date_cancelled" if cancelled else "date_changed",
                   {"date": [None, day.isoformat()]})
-    return exception
+    return exception, follow(db, actor.person, event, before)
 
 
-def restore_date(db: Session, actor: Actor, event: Event, day: date) -> None:
-    """Undo a change or cancellation of one date: it takes place as the series says."""
+def restore_date(db: Session, actor: Actor, event: Event, day: date) -> ShiftMoves:
+    """Undo a change or cancellation of one date: it takes place as the series says, its shifts move back."""
     require(can_edit(actor, event))
     occurrence = _date_of(event, day)
-    if occurrence.exception is not None:
-        event.exceptions.remove(occurrence.exception)
-        event.last_ends_at = _last_end(event)
-        _touch(event)
-        ical.refresh(event)
-        record_change(db, actor.person, "event", event.id, "date_restored", {"date": [None, day.isoformat()]})
+    if occurrence.exception is None:
+        return ShiftMoves()
+    before = dates_of_shifts(db, event, occurrence.recurrence_id)
+    event.exceptions.remove(occurrence.exception)
+    event.last_ends_at = _last_end(event)
+    _touch(event)
+    ical.refresh(event)
+    record_change(db, actor.person, "event", event.id, "date_restored", {"date": [None, day.isoformat()]})
+    return follow(db, actor.person, event, before)
 
 
 def split_series(db: Session, actor: Actor, event: Event, day: date, draft: EventDraft,
-                 version: int | None) -> Event:
+                 version: int | None) -> tuple[Event, ShiftMoves]:
     """Change this date and all following ones: the series ends before `day`, a new one starts on it.
 
     The draft is the new series as entered (its count counts from `day`; no repetition makes the
-    rest one single date). Dates changed one by one after `day` go to the new series when it has them.
+    rest one single date). Dates changed one by one after `day`, and their shifts, go to the new series
+    when it has them. Returns the new series (the event itself when `day` is its first date).
     """
     _check_change(actor, event, draft, version)
     occurrence = _date_of(event, day)
     if occurrence.recurrence_id == event.starts_at:
         return update_event(db, actor, event, draft, version)
+    before = dates_of_shifts(db, event)
     later = [e for e in event.exceptions if e.recurrence_id >= occurrence.recurrence_id]
     if event.repeat_count is not None:
         event.repeat_count = dates_before(event, day)
@@ -212,7 +224,7 @@ def split_series(db: Session, actor: Actor, event: Event, day: date, draft: Even
                 ends_at=exception.ends_at, place=exception.place, note=exception.note, updated_at=utcnow()))
     ical.refresh(successor)
     record_change(db, actor.person, "event", event.id, "split", {"date": [None, day.isoformat()]})
-    return successor
+    return successor, follow(db, actor.person, event, before, successor)
 
 
 def find_event(db: Session, slug: str) -> Event:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from calendars.models import Event, Shift, Signup
 from calendars.shifts import CUTOFF, can_manage_shifts, holders, not_taking_place
 from calendars.volunteers import volunteer_of
-from calendars.waiting import fill_places, overlapping_shift, release, taken_slots
+from calendars.waiting import fill_places, free_slots, overlapping_shift, release
 from governance.base import utcnow
 from governance.errors import N_, DomainError
 from governance.models import Person
@@ -42,12 +42,6 @@ def take_place(db: Session, person: Person, shift: Shift, now: datetime) -> Sign
             volunteer_of(db, person).last_active_at = now
             return signup
     raise ShiftFull()
-
-
-def free_slots(db: Session, shift: Shift) -> list[int]:
-    """The place numbers free as this session sees them; the insert, not this list, has the last word."""
-    used = taken_slots(db, shift)
-    return [slot for slot in range(1, shift.places + 1) if slot not in used]
 
 
 def _claim(db: Session, person: Person, shift: Shift, slot: int, now: datetime) -> Signup | None:

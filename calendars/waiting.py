@@ -24,8 +24,10 @@ def overlapping_shift(db: Session, person_id: int, shift: Shift) -> Shift | None
     return db.scalar(query)
 
 
-def taken_slots(db: Session, shift: Shift) -> set[int]:
-    return set(db.scalars(select(Signup.slot).where(Signup.shift_id == shift.id, Signup.state == "taken")))
+def free_slots(db: Session, shift: Shift) -> list[int]:
+    """Place numbers free as this session sees them, lowest first; the insert, not this list, has the last word."""
+    used = set(db.scalars(select(Signup.slot).where(Signup.shift_id == shift.id, Signup.state == "taken")))
+    return [slot for slot in range(1, shift.places + 1) if slot not in used]
 
 
 def release(db: Session, signup: Signup, now: datetime) -> Signup | None:
@@ -43,8 +45,7 @@ def fill_places(db: Session, shift: Shift, now: datetime) -> list[Signup]:
     moved = []
     if not _may_move_up(shift, now):
         return moved
-    used = taken_slots(db, shift)
-    for slot in (slot for slot in range(1, shift.places + 1) if slot not in used):
+    for slot in free_slots(db, shift):
         signup = _move_up(db, shift, slot, now)
         if signup is None:
             break

@@ -1,23 +1,22 @@
 """Accounts: creating, inviting, authenticating, changing passwords, deactivating."""
 
-from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from calendars.volunteers import confirm_email
 from governance.base import utcnow
 from governance.errors import N_, DomainError, NotAllowed, NotFound
 from governance.people import create_person, find_person_by_email
+from workspace.links import find_link, issue_link, spend_link
 from workspace.models import Account, LoginLink
 from workspace.sessions import end_sessions
-from workspace.tokens import new_token, token_digest
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000
-INVITATION_LIFETIME = timedelta(days=7)
 BAD_CREDENTIALS = N_("E-Mail-Adresse oder Passwort ist nicht richtig.")
 
 
@@ -117,23 +116,13 @@ def new_invitation(db: Session, secret_key: str, account: Account) -> str:
     """A fresh invitation link for an account that has no password yet; earlier links stop working."""
     if account.password_hash is not None or not account.is_active:
         raise NotAllowed("only invited, active accounts get a new link")
-    db.execute(delete(LoginLink).where(LoginLink.account_id == account.id, LoginLink.purpose == "invitation"))
-    token = new_token()
-    db.add(LoginLink(
-        account=account, purpose="invitation", token_digest=token_digest(secret_key, token),
-        expires_at=utcnow() + INVITATION_LIFETIME,
-    ))
-    db.flush()
-    return token
+    return issue_link(db, secret_key, account, "invitation")
 
 
 def find_invitation(db: Session, secret_key: str, token: str) -> LoginLink:
     """The unused, unexpired invitation behind a link, or NotFound."""
-    link = db.scalar(select(LoginLink).where(
-        LoginLink.token_digest == token_digest(secret_key, token),
-        LoginLink.purpose == "invitation",
-    ))
-    if link is None or link.used_at is not None or link.expires_at <= utcnow() or not link.account.is_active:
+    link = find_link(db, secret_key, token, "invitation")
+    if link is None:
         raise NotFound("invitation")
     return link
 
@@ -141,7 +130,13 @@ def find_invitation(db: Session, secret_key: str, token: str) -> LoginLink:
 def accept_invitation(
     db: Session, hasher: PasswordHasher, link: LoginLink, password: str, confirmation: str
 ) -> Account:
-    link.account.password_hash = hasher.hash(check_new_password(password, confirmation))
-    link.used_at = utcnow()
+    """Set the password; the invitation came by mail, so the address counts as confirmed from now on.
+    NotFound when another request accepted the same invitation a moment ago."""
+    password_hash = hasher.hash(check_new_password(password, confirmation))
+    now = utcnow()
+    if not spend_link(db, link, now):
+        raise NotFound("invitation")
+    link.account.password_hash = password_hash
+    confirm_email(db, link.account.person, now)
     db.flush()
     return link.account

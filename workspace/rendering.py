@@ -12,8 +12,9 @@ from jinja2_fragments import render_block
 from governance.milestone_status import standing
 from governance.times import BERLIN
 
-from workspace.auth import INVITATION_LIFETIME, MIN_PASSWORD
+from workspace.auth import MIN_PASSWORD
 from workspace.i18n import LANGUAGE_NAMES, error_text, translations
+from workspace.links import INVITATION_LIFETIME
 from workspace.settings import LANGUAGES, ROOT
 
 TEMPLATES_DIR = ROOT / "templates"

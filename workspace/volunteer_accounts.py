@@ -1,18 +1,23 @@
-"""Volunteers' light accounts: registering by name and e-mail, which link a mail carries, deleting.
+"""Volunteers' light accounts: registering by name and e-mail, which link a mail carries, using it, whose
+address counts as confirmed, deleting.
 
 Whether an address was new or known never changes the answer a visitor sees; it only decides which
 mail goes to that address. Members keep logging in with their password: a mailed link would make
 their access to the network's internal pages only as strong as their mailbox.
 """
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from calendars.models import Signup
-from calendars.volunteers import forget_person, volunteer_of
+from calendars.volunteers import confirm_email, forget_person, volunteer_of
+from governance.base import utcnow
 from governance.models import Membership, Person
 from governance.people import check_name, find_person_by_email
 from workspace.auth import create_account
+from workspace.links import spend_link
 from workspace.models import Account, LoginLink, Mail
 from workspace.sessions import end_sessions
 
@@ -50,6 +55,32 @@ def link_mail_for(db: Session, account: Account | None) -> str | None:
     if account.kind != "volunteer":
         return PASSWORD
     return LOGIN if volunteer_of(db, account.person).email_confirmed_at else CONFIRMATION
+
+
+def use_link(db: Session, link: LoginLink, now: datetime | None = None) -> Account | None:
+    """Spend a confirmation or login link and log its account in; opening it proves the address, so the
+    volunteer's e-mail counts as confirmed. None when another request spent it a moment ago."""
+    now = now or utcnow()
+    if not spend_link(db, link, now):
+        return None
+    account = link.account
+    account.last_login_at = now
+    volunteer_of(db, account.person, confirmed_at=now)
+    db.flush()
+    return account
+
+
+def address_confirmed(account: Account) -> bool:
+    """Whether the account proved its address: a member's password is set only through the invitation
+    mailed there (or by the operator on the command line), a volunteer logs in only by mailed links."""
+    return account.password_hash is not None or account.last_login_at is not None
+
+
+def note_confirmed_address(db: Session, account: Account) -> None:
+    """After the account acted as a volunteer (saved preferences, took a shift): a proven address shows
+    on its volunteer row, so calls for help reach it."""
+    if address_confirmed(account):
+        confirm_email(db, account.person, utcnow())
 
 
 def delete_volunteer_account(db: Session, account: Account) -> list[Signup]:

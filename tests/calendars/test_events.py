@@ -168,7 +168,7 @@ def test_a_stale_version_is_a_conflict(db, coordinator):
 
 def test_moving_one_date(db, coordinator):
     lunch = weekly_lunch(db, coordinator)
-    exception = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-10 12:30"),
+    exception, _ = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-10 12:30"),
                             at("2026-12-10 14:00"), place="Gemeindehaus", note="Ausnahmsweise donnerstags")
     assert (exception.recurrence_id, exception.starts_at, exception.ends_at, exception.cancelled) == (
         at("2026-12-09 12:00"), at("2026-12-10 12:30"), at("2026-12-10 14:00"), False)
@@ -176,7 +176,7 @@ def test_moving_one_date(db, coordinator):
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20261209T120000\r\n" in exception.ical
     assert "DTSTART;TZID=Europe/Berlin:20261210T123000\r\n" in exception.ical
     assert "STATUS:CONFIRMED\r\n" in exception.ical and "EXDATE" not in lunch.ical
-    again = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-10 13:00"),
+    again, _ = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-10 13:00"),
                         at("2026-12-10 14:00"))
     assert again is exception and (exception.sequence, exception.place) == (1, "")
     assert len(lunch.exceptions) == 1
@@ -185,7 +185,7 @@ def test_moving_one_date(db, coordinator):
 def test_cancelling_one_date_keeps_an_override_and_leaves_the_series_text_alone(db, coordinator):
     """The kept series text does not depend on the day: feeds add the EXDATE once the cancellation is old."""
     lunch = weekly_lunch(db, coordinator)
-    exception = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-09 12:00"),
+    exception, _ = change_date(db, Actor(coordinator), lunch, date(2026, 12, 9), at("2026-12-09 12:00"),
                             at("2026-12-09 13:00"), note="Fällt wegen Feiertag aus", cancelled=True)
     assert "EXDATE" not in lunch.ical
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20261209T120000\r\n" in exception.ical
@@ -232,7 +232,7 @@ def test_splitting_a_counted_series_keeps_the_number_of_dates(db, coordinator):
     assert remaining_count(lunch, date(2026, 12, 16)) == 4  # what the form offers for the new series
     later = draft("Mittagstisch (neue Zeit)", "2026-12-16 12:30", "2026-12-16 13:30",
                   recurrence=Recurrence("weekly", count=4))
-    successor = split_series(db, Actor(coordinator), lunch, date(2026, 12, 16), later, lunch.version_id)
+    successor, _ = split_series(db, Actor(coordinator), lunch, date(2026, 12, 16), later, lunch.version_id)
     assert dates(lunch) == ["2026-12-02", "2026-12-09"]
     assert dates(successor) == ["2026-12-16", "2026-12-23", "2026-12-30", "2027-01-06"]
     assert lunch.repeat_count + successor.repeat_count == 6
@@ -248,7 +248,7 @@ def test_splitting_a_series_with_until(db, coordinator):
     lunch = weekly_lunch(db, coordinator, until=date(2027, 1, 13))
     later = draft("Mittagstisch", "2026-12-23 12:00", "2026-12-23 14:00",
                   recurrence=Recurrence("weekly", until=date(2027, 1, 13)))
-    successor = split_series(db, Actor(coordinator), lunch, date(2026, 12, 23), later, lunch.version_id)
+    successor, _ = split_series(db, Actor(coordinator), lunch, date(2026, 12, 23), later, lunch.version_id)
     assert lunch.repeat_until == date(2026, 12, 22)
     assert dates(lunch) == ["2026-12-02", "2026-12-09", "2026-12-16"]
     assert dates(successor) == ["2026-12-23", "2026-12-30", "2027-01-06", "2027-01-13"]
@@ -258,7 +258,7 @@ def test_splitting_a_series_with_until(db, coordinator):
 
 def test_splitting_a_series_without_end(db, coordinator):
     lunch = weekly_lunch(db, coordinator)
-    successor = split_series(db, Actor(coordinator), lunch, date(2026, 12, 16),
+    successor, _ = split_series(db, Actor(coordinator), lunch, date(2026, 12, 16),
                              draft(starts="2026-12-16 12:00", ends="2026-12-16 13:00", recurrence=Recurrence("weekly")),
                              lunch.version_id)
     assert lunch.repeat_until == date(2026, 12, 15) and successor.last_ends_at is None
@@ -268,7 +268,7 @@ def test_splitting_a_series_without_end(db, coordinator):
 
 def test_splitting_on_the_first_date_changes_the_whole_series(db, coordinator):
     lunch = weekly_lunch(db, coordinator)
-    same = split_series(db, Actor(coordinator), lunch, date(2026, 12, 2),
+    same, _ = split_series(db, Actor(coordinator), lunch, date(2026, 12, 2),
                         draft("Suppe", recurrence=Recurrence("weekly")), lunch.version_id)
     assert same is lunch and lunch.title == "Suppe"
     assert db.scalars(select(Event)).all() == [lunch]
@@ -357,7 +357,7 @@ def test_a_chair_cannot_split_the_rest_of_a_series_out_of_their_group(db, groups
         split_series(db, working_chair, lunch, date(2026, 12, 16),
                      draft(starts="2026-12-16 12:00", ends="2026-12-16 13:00", recurrence=Recurrence("weekly")),
                      lunch.version_id)
-    later = split_series(db, working_chair, lunch, date(2026, 12, 16),
+    later, _ = split_series(db, working_chair, lunch, date(2026, 12, 16),
                          draft(starts="2026-12-16 12:30", ends="2026-12-16 13:30", recurrence=Recurrence("weekly"),
                                group=groups.working), lunch.version_id)
     assert later.review == "approved" and later.submitted_by_id == member.id

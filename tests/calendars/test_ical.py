@@ -351,11 +351,11 @@ def test_the_assembled_feed_has_exactly_the_events_icalendar_would_build_now(db,
     change_date(db, Actor(coordinator), event, date(2027, 1, 13), at("2027-01-13 12:30"), at("2027-01-13 13:30"))
     change_date(db, Actor(coordinator), event, date(2027, 1, 20), at("2027-01-20 12:00"), at("2027-01-20 13:00"),
                 cancelled=True)
-    old = change_date(db, Actor(coordinator), event, date(2027, 1, 27), at("2027-01-27 12:00"),
+    old, _ = change_date(db, Actor(coordinator), event, date(2027, 1, 27), at("2027-01-27 12:00"),
                       at("2027-01-27 13:00"), cancelled=True)
     fest = make_all_day(db, coordinator, "Laternenfest", date(2027, 11, 11), kind="tradition",
                         recurrence=Recurrence("yearly"))
-    older = change_date(db, Actor(coordinator), fest, date(2028, 11, 11), at("2028-11-11 00:00"),
+    older, _ = change_date(db, Actor(coordinator), fest, date(2028, 11, 11), at("2028-11-11 00:00"),
                         at("2028-11-12 00:00"), cancelled=True)
     db.flush()
     db.execute(update(EventException).where(EventException.id.in_((old.id, older.id)))

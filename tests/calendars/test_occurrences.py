@@ -107,7 +107,7 @@ def test_a_date_changed_only_in_place_is_not_moved(db, coordinator):
     changed = occurrence_on(lunch, date(2026, 12, 9))
     assert (changed.moved, changed.place) == (False, "Gemeindehaus")
     assert occurrence_on(lunch, date(2026, 12, 16)).place == "Kirche"
-    longer = change_date(db, Actor(coordinator), lunch, date(2026, 12, 16), at("2026-12-16 12:00"),
+    longer, _ = change_date(db, Actor(coordinator), lunch, date(2026, 12, 16), at("2026-12-16 12:00"),
                          at("2026-12-16 14:00"))
     assert longer is occurrence_on(lunch, date(2026, 12, 16)).exception
     assert occurrence_on(lunch, date(2026, 12, 16)).moved  # same start, longer

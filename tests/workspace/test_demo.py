@@ -262,6 +262,14 @@ def test_demo_volunteers_have_light_accounts_with_preferences(database, demo):
     assert len(paused) >= 2 and len(kinds) >= 5 and None in limits and len(limits) >= 3
 
 
+def test_every_demo_volunteer_has_a_confirmed_address_so_calls_for_help_reach_them(database, demo):
+    from calendars.models import Volunteer
+
+    with database.session(write=False) as db:
+        unconfirmed = [row.person.email for row in db.query(Volunteer) if row.email_confirmed_at is None]
+    assert unconfirmed == []
+
+
 def test_a_demo_volunteer_cannot_log_in_with_the_demo_password_but_gets_a_link(client, database, demo):
     from workspace.models import Mail
 

@@ -1,5 +1,6 @@
 """One date of a recurring event: change or cancel only this date, change this and all following
-dates (the series is split), or undo a change of one date."""
+dates (the series is split), or undo a change of one date. People on shifts that moved or lost their
+date are told by mail."""
 
 from datetime import date
 
@@ -15,6 +16,7 @@ from workspace.access import MEMBER
 from workspace.endpoints import Call, endpoint
 from workspace.forms import plausible_date
 from workspace.routes.event_form import editable_event, fill_from, read_draft, read_span, render_form
+from workspace.routes.shift_mail import mail_shifts_followed
 from workspace.submission import attempt, loaded_version
 
 SCOPES = ("only", "following")
@@ -49,9 +51,12 @@ def change(call: Call) -> Response:
     starts_at, ends_at = read_span(call.form, event.all_day)
     place, note = call.form.text("place", MAX_PLACE), call.form.text("note", MAX_TEXT)
     cancelled = call.form.get("cancelled") == "yes"
-    attempt(call, lambda: change_date(call.db, call.actor, event, day, starts_at, ends_at, place, note, cancelled))
-    if call.form.errors:
+    changed = attempt(call, lambda: change_date(call.db, call.actor, event, day, starts_at, ends_at, place, note,
+                                                cancelled))
+    if changed is None:
         return _render_date(call, event, occurrence, day, 422)
+    _exception, moves = changed
+    mail_shifts_followed(call, moves)
     call.flash("event_date_changed")
     return call.redirect(_date_url(call, event, day))
 
@@ -59,12 +64,14 @@ def change(call: Call) -> Response:
 def _split(call: Call, event: Event, day: date) -> Response:
     draft = read_draft(call)
     try:
-        successor = attempt(call, lambda: split_series(call.db, call.actor, event, day, draft, loaded_version(call)))
+        split = attempt(call, lambda: split_series(call.db, call.actor, event, day, draft, loaded_version(call)))
     except Conflict:
         return render_form(call, "following", event, day, status=409, conflict=True)
-    if call.form.errors:
+    if split is None:
         call.db.rollback()  # the old series may already end before `day` when the new one is refused
         return render_form(call, "following", event, day, status=422)
+    successor, moves = split
+    mail_shifts_followed(call, moves)
     call.flash("event_saved" if successor is event else "event_series_split")
     return call.redirect(call.url("event", slug=successor.slug))
 
@@ -72,7 +79,7 @@ def _split(call: Call, event: Event, day: date) -> Response:
 @endpoint(MEMBER)
 def restore(call: Call) -> Response:
     event, _, day = _date_of(call)
-    restore_date(call.db, call.actor, event, day)
+    mail_shifts_followed(call, restore_date(call.db, call.actor, event, day))
     call.flash("event_date_restored")
     return call.redirect(_date_url(call, event, day))
 

@@ -19,6 +19,7 @@ from workspace.endpoints import Call, endpoint
 from workspace.forms import plausible_date
 from workspace.routes import event_dates
 from workspace.routes.event_form import editable_event, event_of, fill_from, new_values, read_draft, render_form
+from workspace.routes.shift_mail import mail_shifts_followed
 from workspace.routes.shift_parts import shift_section
 from workspace.submission import attempt, loaded_version
 
@@ -56,11 +57,13 @@ def update(call: Call) -> Response:
     event = editable_event(call)
     draft = read_draft(call)
     try:
-        attempt(call, lambda: update_event(call.db, call.actor, event, draft, loaded_version(call)))
+        updated = attempt(call, lambda: update_event(call.db, call.actor, event, draft, loaded_version(call)))
     except Conflict:
         return render_form(call, "edit", event, status=409, conflict=True)
-    if call.form.errors:
+    if updated is None:
         return render_form(call, "edit", event, status=422)
+    _event, moves = updated
+    mail_shifts_followed(call, moves)
     call.flash("event_saved")
     return call.redirect(call.url("event", slug=event.slug))
 

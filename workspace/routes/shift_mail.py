@@ -1,9 +1,11 @@
-"""The mails a change of shifts sends: a place that came free to the first on the waiting list, and a
-cancelled shift to everyone signed up. Written in the request's transaction, sent after its commit."""
+"""The mails a change of shifts sends: a place that came free to the first on the waiting list, a
+cancelled shift to everyone signed up, and a shift whose date moved or was dropped to everyone on it.
+Written in the request's transaction, sent after its commit."""
 
 from sqlalchemy import select
 
 from calendars.models.shifts import Shift, Signup
+from calendars.shift_dates import ShiftMove, ShiftMoves, signed_up
 from governance.models import Person
 from workspace.endpoints import Call
 from workspace.mail import queue_mail
@@ -19,6 +21,21 @@ def mail_shift_cancelled(call: Call, shift: Shift, signups: list[Signup]) -> Non
     """Tell everyone who held a place or waited that the shift does not take place."""
     for signup in signups:
         _mail(call, signup.person, "mail/shift_cancelled.txt", shift, waiting=signup.state == "waiting")
+
+
+def mail_shifts_followed(call: Call, moves: ShiftMoves) -> None:
+    """Tell the people on shifts that moved with their date when, and those whose date is gone that the
+    shift does not take place."""
+    for move in moves.moved:
+        _mail_moved(call, move)
+    for shift in moves.gone:
+        mail_shift_cancelled(call, shift, signed_up(shift))
+
+
+def _mail_moved(call: Call, move: ShiftMove) -> None:
+    for signup in signed_up(move.shift):
+        _mail(call, signup.person, "mail/shift_moved.txt", move.shift, waiting=signup.state == "waiting",
+              was_starts_at=move.was_starts_at, was_ends_at=move.was_ends_at)
 
 
 def _mail(call: Call, person: Person, template: str, shift: Shift, **extra) -> None:

@@ -21,6 +21,7 @@ from workspace.routes import shift_board, shift_forms
 from workspace.routes.shift_mail import mail_moved_up
 from workspace.routes.shift_parts import back_to, render_shift, sent, shift_of
 from workspace.submission import attempt
+from workspace.volunteer_accounts import note_confirmed_address
 
 
 # The shift's page ------------------------------------------------------------------------------
@@ -40,6 +41,7 @@ def take_shift(call: Call) -> Response:
         attempt(call, lambda: take_place(call.db, call.account.person, shift, utcnow()))
     except ShiftFull:
         return render_shift(call, shift, 409, answered="full")
+    note_confirmed_address(call.db, call.account)
     return _answer(call, shift, "taken", "shift_taken")
 
 
@@ -48,6 +50,7 @@ def join_waiting(call: Call) -> Response:
     sent(call)
     shift = shift_of(call)
     attempt(call, lambda: join_waiting_list(call.db, call.account.person, shift, utcnow()))
+    note_confirmed_address(call.db, call.account)
     return _answer(call, shift, "waiting", "shift_waiting")
 
 
