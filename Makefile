@@ -24,10 +24,11 @@ install: $(VENV)/.installed
 
 test-install: $(VENV)/.installed-test chromium
 
+# The scheduler (reminder mails) runs beside the web server and stops with it (Ctrl+C stops both).
 run: install
 	$(BIN)/werkstadt db upgrade
 	$(BIN)/werkstadt demo --if-empty
-	$(BIN)/werkstadt serve
+	$(BIN)/werkstadt scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; $(BIN)/werkstadt serve
 
 # Debian's chromium for the browser tests (Playwright cannot download its own browser here).
 chromium:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from calendars.events import all_day_span
 from calendars.models import Signup, Volunteer
+from calendars.reminders.calls import CallFigures, call_figures
 from calendars.shift_board import OpenShift, ShiftFilter, open_shifts
 from governance.errors import N_, DomainError
 from governance.models import Person
@@ -87,6 +88,7 @@ class Fairness:
     idle: list[IdleVolunteer]
     idle_count: int
     idle_since: date
+    calls: CallFigures
 
 
 def last_twelve_months(today: date) -> tuple[date, date]:
@@ -110,8 +112,9 @@ def fairness(db: Session, start: date, end: date, today: date, *, page: int = 1,
     short, more_short = short_shifts(db, now or all_day_span(today, today)[0], today)
     idle_since = today - relativedelta(months=IDLE_MONTHS)
     idle, idle_count = idle_volunteers(db, idle_since, today)
+    calls = call_figures(db, *all_day_span(start, end))
     return Fairness(start, end, _headline(ascending), _named(db, shown, (page - 1) * PAGE_SIZE), page, pages,
-                    lorenz_points(ascending), short, more_short, idle, idle_count, idle_since)
+                    lorenz_points(ascending), short, more_short, idle, idle_count, idle_since, calls)
 
 
 def check_period(start: date, end: date) -> None:

@@ -401,3 +401,14 @@ def person_for_token(db: Session, token: str) -> Person:
     if found is None:
         raise NotFound("token")
     return found.person
+
+
+def meeting_request(db: Session, meeting: Meeting, links: Links, organiser: str, attendee: str) -> str:
+    """One meeting as an invitation to import (METHOD:REQUEST), with the UID and SEQUENCE of the feeds,
+    so calendar programs update the entry the group feed already shows instead of adding a second one."""
+    component = meeting_component(meeting, links, _newest_changes(db, [meeting.id], []))
+    component.add("organizer", f"mailto:{organiser}")
+    component.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+    head = "".join(f"{line}\r\n" for line in ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{ical.PRODID}",
+                                             "CALSCALE:GREGORIAN", "METHOD:REQUEST"))
+    return head + ical.VTIMEZONE + component.to_ical().decode() + ical.FOOTER

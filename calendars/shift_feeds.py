@@ -14,13 +14,13 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from calendars.reminders.leads import ical_duration, leads
 from calendars.ical import Entry, berlin_line, fold, text_line, utc_line
 from calendars.models import Event, Shift, Signup, Volunteer
 from calendars.shift_board import OpenShift
 from calendars.shifts import called_off
 from governance.models import Person
 
-DEFAULT_LEAD_HOURS = 48
 TASK_KIND_LABELS = {"setup": "Auf- und Abbau", "catering": "Essen und Getränke", "children": "Kinderbetreuung",
                     "stewarding": "Ordnerdienst", "driving": "Fahrdienst", "other": "Sonstiges"}
 _CATEGORIES = {kind: text_line("CATEGORIES", label) for kind, label in TASK_KIND_LABELS.items()}  # written once
@@ -47,7 +47,7 @@ def my_shift_entries(db: Session, person: Person, since: datetime, cancelled_sin
                          .options(shift.joinedload(Shift.contact), event.joinedload(Event.area),
                                   event.selectinload(Event.exceptions))
                          .order_by(Shift.starts_at, Shift.id))
-    lead = db.scalar(select(Volunteer.lead_hours).where(Volunteer.person_id == person.id)) or DEFAULT_LEAD_HOURS
+    lead = db.scalar(select(Volunteer.lead_hours).where(Volunteer.person_id == person.id)) or leads(db)["shift_upcoming", 0]
     entries = []
     for signup in signups:
         cancelled_at = _cancelled_at(signup.shift)
@@ -65,10 +65,11 @@ def _mine(signup: Signup, lead_hours: int, cancelled: bool, links: ShiftLinks) -
     shift = signup.shift
     modified = _modified(shift, signup.created_at)
     summary = f"Helferschicht: {shift.task} – {shift.event.title}"
-    # The lead time in hours (-PT48H): icalendar would write 48 hours as -P2D, a nominal duration in
-    # days, and across a change to or from summer time the reminder would come an hour off.
+    # Whole days of the lead are nominal (-P2D): the alarm rings at the wall-clock time the reminder
+    # mail goes out (calendars.reminders.leads.before), also across a change to or from summer time.
     alarm = "" if cancelled else "".join(f"{line}\r\n" for line in (
-        "BEGIN:VALARM", "ACTION:DISPLAY", text_line("DESCRIPTION", summary), f"TRIGGER:-PT{lead_hours}H", "END:VALARM"))
+        "BEGIN:VALARM", "ACTION:DISPLAY", text_line("DESCRIPTION", summary), f"TRIGGER:{ical_duration(lead_hours)}",
+        "END:VALARM"))
     text = _entry(f"signup-{signup.id}@{links.uid_host}", shift, modified, links, summary,
                   "CANCELLED" if cancelled else "CONFIRMED", tail=alarm)
     return Entry(text, modified)

@@ -21,18 +21,31 @@ MAX_HOURS_PER_MONTH = 200
 MAX_LEAD_HOURS = 336  # two weeks
 
 
-def volunteer_of(db: Session, person: Person) -> Volunteer:
-    """The person's volunteer row, created with the defaults the first time they help or say how."""
+def volunteer_of(db: Session, person: Person, confirmed_at: datetime | None = None) -> Volunteer:
+    """The person's volunteer row, created with the defaults the first time they help or say how.
+
+    `confirmed_at`: when the caller knows the person proved their e-mail address (opened a link mailed to
+    it); an unconfirmed row takes it, a confirmed one keeps its first instant.
+    """
     volunteer = db.get(Volunteer, person.id)
     if volunteer is None:
-        volunteer = Volunteer(person_id=person.id, person=person)
+        volunteer = Volunteer(person_id=person.id, person=person, email_confirmed_at=confirmed_at)
         db.add(volunteer)
         db.flush()
+    elif volunteer.email_confirmed_at is None:
+        volunteer.email_confirmed_at = confirmed_at
     return volunteer
 
 
+def confirm_email(db: Session, person: Person, at: datetime) -> None:
+    """The person proved their address: their volunteer row, if they have one, says so (only confirmed
+    addresses are asked for help)."""
+    if db.get(Volunteer, person.id) is not None:
+        volunteer_of(db, person, confirmed_at=at)
+
+
 def update_preferences(db: Session, person: Person, areas: Iterable[Area], target_groups: Iterable[TargetGroup],
-                       task_kinds: tuple[str, ...], max_hours_per_month: int | None, lead_hours: int,
+                       task_kinds: tuple[str, ...], max_hours_per_month: int | None, lead_hours: int | None,
                        paused_until: date | None) -> Volunteer:
     """Save what the reminders will respect: where and for whom, which tasks, how much, how early, a pause."""
     _check(task_kinds, max_hours_per_month, lead_hours, paused_until)
@@ -66,14 +79,14 @@ def forget_person(db: Session, person: Person, now: datetime | None = None) -> l
     return [signup for signup in moved if signup is not None]
 
 
-def _check(task_kinds: tuple[str, ...], max_hours_per_month: int | None, lead_hours: int,
+def _check(task_kinds: tuple[str, ...], max_hours_per_month: int | None, lead_hours: int | None,
            paused_until: date | None) -> None:
     if any(kind not in TASK_KINDS for kind in task_kinds):
         raise DomainError("task_kinds", N_("Bitte wählen Sie einen der angebotenen Werte."))
     if max_hours_per_month is not None and not 1 <= max_hours_per_month <= MAX_HOURS_PER_MONTH:
         raise DomainError("max_hours_per_month", N_("Bitte geben Sie zwischen 1 und %(max)s Stunden an "
                                                     "oder lassen Sie das Feld leer."), max=MAX_HOURS_PER_MONTH)
-    if not 1 <= lead_hours <= MAX_LEAD_HOURS:
+    if lead_hours is not None and not 1 <= lead_hours <= MAX_LEAD_HOURS:
         raise DomainError("lead_hours", N_("Bitte geben Sie zwischen 1 und %(max)s Stunden an."),
                           max=MAX_LEAD_HOURS)
     if paused_until is not None and not isinstance(paused_until, date):

@@ -11,6 +11,7 @@ class Access:
     needs_login: bool
     needs_member: bool = False
     needs_coordinator: bool = False
+    checks_csrf: bool = True
 
     def allows(self, account: Account | None) -> bool:
         if not self.needs_login:
@@ -25,4 +26,7 @@ class Access:
 PUBLIC = Access("public", needs_login=False)
 VOLUNTEER = Access("volunteer", needs_login=True)  # anyone logged in, a volunteer's light account too
 MEMBER = Access("member", needs_login=True, needs_member=True)  # members of the network
+# The one-click links in reminder mails: the keyed token in the URL is the proof (like a CSRF token),
+# and a mail program's List-Unsubscribe-Post (RFC 8058) comes without any cookie.
+MAIL_LINK = Access("mail link", needs_login=False, checks_csrf=False)
 COORDINATOR = Access("coordinator", needs_login=True, needs_member=True, needs_coordinator=True)

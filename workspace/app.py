@@ -17,7 +17,7 @@ from workspace.endpoints import Services, router_error
 from workspace.headers import SECURITY_HEADERS, SecurityHeaders
 from workspace.rendering import Renderer
 from workspace.routes import (account, admin, calendar, decisions, events, fairness, feeds, groups, meetings,
-                              milestone_plan, milestones, pages, programme, shifts, tasks, volunteers)
+                              milestone_plan, milestones, pages, programme, reminders, shifts, tasks, volunteers)
 from workspace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,31 +33,37 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.services.database.dispose()
 
     app = Starlette(
-        routes=[
-            *pages.routes,
-            *account.routes,
-            *admin.routes,
-            *groups.routes,
-            *decisions.routes,
-            *tasks.routes,
-            *meetings.routes,
-            *milestone_plan.routes,
-            *milestones.routes,
-            *programme.routes,
-            *shifts.routes,
-            *calendar.routes,
-            *events.routes,
-            *feeds.routes,
-            *fairness.routes,
-            *volunteers.routes,
-            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
-        ],
+        routes=app_routes(),
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.state.services = Services(settings, Database(settings.database_url), Renderer(), app.router)
     return app
+
+
+def app_routes() -> list:
+    """Every route in order; the scheduler builds its links from the same list."""
+    return [
+        *pages.routes,
+        *account.routes,
+        *admin.routes,
+        *groups.routes,
+        *decisions.routes,
+        *tasks.routes,
+        *meetings.routes,
+        *milestone_plan.routes,
+        *milestones.routes,
+        *programme.routes,
+        *shifts.routes,
+        *calendar.routes,
+        *events.routes,
+        *feeds.routes,
+        *fairness.routes,
+        *volunteers.routes,
+        *reminders.routes,
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:

@@ -1,6 +1,7 @@
-"""The `werkstadt` command: serve, db upgrade, demo, create-admin."""
+"""The `werkstadt` command: serve, scheduler, db upgrade, demo, create-admin."""
 
 import argparse
+import logging
 import getpass
 import sys
 
@@ -11,6 +12,7 @@ from workspace import demo, migrate
 from workspace.auth import create_account, check_new_password
 from workspace.db import Database
 from workspace.i18n import error_text
+from workspace.scheduler import Scheduler
 from workspace.settings import Settings
 
 
@@ -31,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="Adresse (Standard: HOST oder 127.0.0.1)")
     serve.add_argument("--port", type=int, help="Port (Standard: PORT oder 8000)")
     serve.set_defaults(run=serve_command)
+
+    scheduler = commands.add_parser("scheduler", help="Erinnerungen versenden (läuft dauerhaft)")
+    scheduler.add_argument("--once", action="store_true", help="nur die jetzt fälligen versenden, dann beenden")
+    scheduler.set_defaults(run=scheduler_command)
 
     db = commands.add_parser("db", help="Datenbank verwalten").add_subparsers(title="Datenbank")
     upgrade = db.add_parser("upgrade", help="alle Migrationen anwenden")
@@ -55,6 +61,17 @@ def serve_command(args, settings: Settings) -> int:
     trusted = settings.forwarded_allow_ips  # only then is X-Forwarded-For the client's address
     uvicorn.run("workspace.app:create_app", factory=True, host=host, port=port, log_level="info",
                 proxy_headers=trusted is not None, forwarded_allow_ips=trusted)
+    return 0
+
+
+def scheduler_command(args, settings: Settings) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    sender = Scheduler(settings)
+    if args.once:
+        print(f"{sender.tick()} Erinnerungen bearbeitet.")
+    else:
+        sender.run()
     return 0
 
 

@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from calendars.reminders.sync import watch
+
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -52,6 +54,7 @@ class Database:
         self._writer = sessionmaker(
             self.engine.execution_options(sqlite_write=True), expire_on_commit=False
         )
+        watch(self._writer)  # reminders follow every change in the same transaction
 
     def session(self, write: bool) -> Session:
         return (self._writer if write else self._reader)()

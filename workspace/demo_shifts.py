@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from calendars.models import Event, Shift, Signup, Volunteer
 from calendars.occurrences import Occurrence, occurrences
+from calendars.reminders.calls import BATCH
+from calendars.reminders.leads import DEFAULT_LEADS, before
+from calendars.reminders.plans import Wanted
+from calendars.reminders.sync import new_reminder
 from calendars.shifts import ShiftDraft, add_shift
 from calendars.signups import confirm_attendance, join_waiting_list, take_place
 from calendars.volunteers import update_preferences
@@ -130,6 +134,7 @@ def _festival(db: Session, actor: Actor, event: Event, tasks: list[str], people:
         for task in tasks:
             shift = _add(db, actor, event, occurrence, task, contact)
             _held(db, actor, shift, [people[n - 1] for n in PAST_FESTIVALS[task]], now)
+            _calls_made(db, shift, people, PAST_FESTIVALS[task])
     coming = _next(event)
     for task in tasks:
         shift = _add(db, actor, event, coming, task, contact)
@@ -149,6 +154,21 @@ def _regular(db: Session, actor: Actor, event: Event, task: str, people: list[Pe
         else:
             numbers = (HEAVY[index % 3], MIDDLE[index % 5])
         _held(db, actor, shift, [people[n - 1] for n in numbers], now)
+
+
+def _calls_made(db: Session, shift: Shift, people: list[Person], came: tuple[int, ...]) -> None:
+    """The history of calls for help on a past shift: two rounds of five, the first 14 days before, to
+    volunteers beyond the busy few; those who then helped said yes, every third of the others no."""
+    asked = [n for n in range(9, len(people) + 1) if n not in came][shift.id % 7:][:6] + [n for n in came if n > 8][:4]
+    for index, number in enumerate(asked):
+        round = 1 if index < BATCH else 2
+        sent = before(shift.starts_at, DEFAULT_LEADS["help_round", round])
+        call = new_reminder(Wanted("call_for_help", people[number - 1].id, sent, round), "shift", shift.id, 1)
+        call.state, call.sent_at, call.attempts, call.created_at = "sent", sent, 1, sent
+        if number in came or index % 3 == 0:
+            call.answer, call.answered_at = ("accepted" if number in came else "declined"), sent + timedelta(hours=5)
+        db.add(call)
+    db.flush()
 
 
 def _add(db: Session, actor: Actor, event: Event, occurrence: Occurrence, task: str,

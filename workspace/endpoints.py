@@ -224,7 +224,7 @@ def _commit(call: Call, response: Response) -> Response:
 
 def _respond(call: Call, handler, access: Access) -> Response:
     settings = call.settings
-    if call.request.method in UNSAFE_METHODS:
+    if call.request.method in UNSAFE_METHODS and access.checks_csrf:
         token = call.visitor.token if call.visitor.sent_token else None
         if not csrf_passes(call.request, call.form, settings.secret_key, settings.base_url, token):
             if _session_expired(call):

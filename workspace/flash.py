@@ -53,6 +53,11 @@ MESSAGES = {
     "shift_added": N_("Die Schicht ist angelegt."),
     "shift_saved": N_("Die Schicht ist gespeichert."),
     "shift_cancelled": N_("Die Schicht ist abgesagt; die Eingetragenen bekommen eine E-Mail."),
+    # reminders
+    "mail_choices_saved": N_("Ihre Auswahl der E-Mails ist gespeichert."),
+    "reminder_resent": N_("Die Erinnerung wird erneut versendet."),
+    "leads_saved": N_("Die Vorlaufzeiten sind gespeichert; geplante Erinnerungen sind angepasst."),
+    "invitations_queued": N_("Die Einladung geht gleich an alle Mitglieder der Gruppe."),
     "attendance_confirmed": N_("Die Anwesenheit ist bestätigt."),
 }
 

@@ -56,19 +56,27 @@ def as_email_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
-def send_smtp(smtp_url: str, message: EmailMessage) -> None:
-    """Send over smtp:// (plain), smtp+starttls:// or smtps:// (TLS), logging in when the URL has a user."""
+def smtp_client(smtp_url: str) -> smtplib.SMTP:
+    """A connection over smtp:// (plain), smtp+starttls:// or smtps:// (TLS), logged in when the URL has a user."""
     url = urlsplit(smtp_url)
     context = ssl.create_default_context()
     if url.scheme == "smtps":
         client = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=SMTP_TIMEOUT, context=context)
     else:
         client = smtplib.SMTP(url.hostname, url.port or 25, timeout=SMTP_TIMEOUT)
-    with client:
+    try:
         if url.scheme == "smtp+starttls":
             client.starttls(context=context)
         if url.username:
             client.login(unquote(url.username), unquote(url.password or ""))
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def send_smtp(smtp_url: str, message: EmailMessage) -> None:
+    with smtp_client(smtp_url) as client:
         client.send_message(message)
 
 

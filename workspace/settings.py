@@ -24,11 +24,35 @@ ENVIRONMENT = {
     "HOST": "address `werkstadt serve` listens on; default 127.0.0.1",
     "PORT": "port `werkstadt serve` listens on; default 8000",
     "FEED_PAST_DAYS": "how many days back the iCal feeds reach; default 365",
+    "SCHEDULER_TICK": "seconds between two looks of `werkstadt scheduler` for due reminders; default 60",
+    "REMINDER_LEASE": "seconds a claimed reminder stays with its scheduler before another may send it; default 300",
+    "REMINDER_BATCH": "reminders claimed at once; default 20",
+    "REMINDER_RETRY": "seconds before the first retry after a temporary mail failure (doubling each time); default 60",
+    "REMINDER_ATTEMPTS": "tries before a reminder is marked failed; default 6",
 }
 
 
 class SettingsError(ValueError):
     """A setting from the environment cannot be used."""
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """How the scheduler works through due reminders; short values let tests show crashes and retries."""
+
+    tick: float = 60
+    lease: float = 300
+    batch: int = 20
+    first_retry: float = 60
+    attempts: int = 6
+
+    @classmethod
+    def from_env(cls, env) -> "ReminderSettings":
+        return cls(tick=_positive("SCHEDULER_TICK", env.get("SCHEDULER_TICK"), 60),
+                   lease=_positive("REMINDER_LEASE", env.get("REMINDER_LEASE"), 300),
+                   batch=int(_positive("REMINDER_BATCH", env.get("REMINDER_BATCH"), 20)),
+                   first_retry=_positive("REMINDER_RETRY", env.get("REMINDER_RETRY"), 60),
+                   attempts=int(_positive("REMINDER_ATTEMPTS", env.get("REMINDER_ATTEMPTS"), 6)))
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,7 @@ class Settings:
     port: int = 8000
     forwarded_allow_ips: str | None = None
     feed_past_days: int = 365
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     def __post_init__(self) -> None:
@@ -73,6 +98,7 @@ class Settings:
             port=port,
             forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or None,
             feed_past_days=_days(env.get("FEED_PAST_DAYS") or "365"),
+            reminders=ReminderSettings.from_env(env),
         )
 
 
@@ -86,6 +112,16 @@ def _days(value: str) -> int:
     if not value.isdigit() or int(value) > 36500:
         raise SettingsError("FEED_PAST_DAYS must be a number of days from 0 to 36500")
     return int(value)
+
+
+def _positive(name: str, value: str | None, default: float) -> float:
+    try:
+        number = float(value or default)
+    except ValueError:
+        number = 0
+    if not 0 < number <= 86400:
+        raise SettingsError(f"{name} must be a positive number up to 86400")
+    return number
 
 
 def stored_secret_key(data_dir: Path) -> str:

@@ -144,7 +144,7 @@ class Volunteer(Base):
     email_confirmed_at: Mapped[datetime | None]
     task_kinds: Mapped[str] = mapped_column(String(100), default="")  # "setup,catering"; empty: any
     max_hours_per_month: Mapped[int | None]
-    lead_hours: Mapped[int] = mapped_column(default=48)
+    lead_hours: Mapped[int | None]  # None: the network's lead time for shift reminders (the coordinator's)
     paused_until: Mapped[date | None]
     last_asked_at: Mapped[datetime | None]
     last_active_at: Mapped[datetime | None]

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 import pytest
 import vobject
-from icalendar.prop import vDuration
 
 from calendar_world import at, make_event
 from calendars import ical
@@ -28,13 +27,6 @@ LINKS = ShiftLinks(shift=lambda shift_id: f"https://werkstadt.example/shifts/{sh
 SINCE = NOW - timedelta(days=365)
 NOTES = ("Bitte Kuchen mitbringen; Teller, Gabeln und \"Servietten\" sind da.\nTreffpunkt: Hof\\Eingang B – "
          "die Schlüssel hat Frau Größe, die Schürzen liegen im Lager neben der Spülmaschine.")
-
-
-class Hours(vDuration):
-    """The lead time as the feed writes it (-PT48H rather than icalendar's -P2D)."""
-
-    def to_ical(self) -> bytes:
-        return f"-PT{int(-self.td.total_seconds() // 3600)}H".encode()
 
 
 def built(uid: str, shift, modified: datetime, summary: str, status: str) -> icalendar.Event:
@@ -69,7 +61,7 @@ def built_mine(signup, lead_hours: int) -> icalendar.Event:
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm["TRIGGER"] = Hours(timedelta(hours=-lead_hours))
+        alarm.add("trigger", timedelta(hours=-lead_hours))  # icalendar writes whole days nominal: -P2D
         component.add_component(alarm)
     return component
 

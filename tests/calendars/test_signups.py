@@ -1,20 +1,21 @@
 """Taking a place, the waiting list, cancelling up to the cut-off, "Meine Schichten" and confirmed hours."""
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from calendar_world import at, make_event
 from calendars.events import change_date
-from calendars import signups
 from calendars.models import Shift, Signup, Volunteer
 from calendars.recurrence import Recurrence
 from calendars.shifts import cancel_shift, update_shift
-from calendars.signups import (ShiftFull, cancel_signup, confirm_attendance, fill_places, free_slots, hours_given,
+from calendars.signups import (ShiftFull, cancel_signup, confirm_attendance, fill_places, hours_given,
                                join_waiting_list, my_shifts, take_place)
 from governance.errors import DomainError, NotAllowed
 from governance.models import Person
@@ -58,7 +59,7 @@ def test_taking_a_place_makes_the_person_a_volunteer_active_now(db, coordinator,
     shift = make_shift(db, coordinator, fest)
     take_place(db, people[0], shift, NOW)
     volunteer = db.get(Volunteer, people[0].id)
-    assert volunteer.last_active_at == NOW and volunteer.lead_hours == 48
+    assert volunteer.last_active_at == NOW and volunteer.lead_hours is None  # the network's lead time until they choose
 
 
 def test_a_full_shift_says_so_and_stores_nothing(db, coordinator, fest, people):
@@ -328,22 +329,28 @@ def a_shift_with_places(database: Database, places: int) -> tuple[int, list[int]
     with database.transaction() as db:
         coordinator = db.scalar(select(Person).where(Person.is_coordinator)) or create_person(
             db, "Kim Koordination", "koordination@example.org", is_coordinator=True)
-        event = make_event(db, coordinator, "Stadtteilfest", "2026-12-02 10:00", "2026-12-02 18:00")
-        shift = make_shift(db, coordinator, event, places=places)
+        fest = make_event(db, coordinator, "Stadtteilfest", "2026-12-02 10:00", "2026-12-02 18:00")
+        shift = make_shift(db, coordinator, fest, places=places)
         count = db.scalar(select(func.count()).select_from(Person))
         return shift.id, [p.id for p in volunteers(db, f"Anna A{count}", f"Ben B{count}")]
 
 
-def attempt(database: Database, shift_id: int, person_id: int, start: threading.Barrier) -> str:
-    """One request: its own write session, take the place, commit."""
-    start.wait()
-    with database.session(write=True) as db:
+def attempt(session: Session, shift_id: int, person_id: int) -> str:
+    """One request in its own session: take the place, commit; what the person is told."""
+    with session as db:
         try:
             signup = take_place(db, db.get(Person, person_id), db.get(Shift, shift_id), NOW)
         except ShiftFull:
             return "full"
         db.commit()
         return f"slot {signup.slot}"
+
+
+def places_held(database: Database, shift_id: int) -> list[tuple[str, int]]:
+    with database.session(write=False) as db:
+        held = db.scalars(select(Signup).where(Signup.shift_id == shift_id, Signup.state == "taken")
+                          .order_by(Signup.slot))
+        return [(signup.person.name.split()[0], signup.slot) for signup in held]
 
 
 @pytest.fixture
@@ -357,21 +364,45 @@ def test_two_at_once_for_the_last_place_exactly_one_gets_it(database):
     for _ in range(8):
         shift_id, person_ids = a_shift_with_places(database, 1)
         start = threading.Barrier(2)
+
+        def press(person_id: int) -> str:
+            start.wait()
+            return attempt(database.session(write=True), shift_id, person_id)
+
         with ThreadPoolExecutor(max_workers=2) as pool:
-            outcomes = list(pool.map(lambda person_id: attempt(database, shift_id, person_id, start), person_ids))
+            outcomes = list(pool.map(press, person_ids))
         assert sorted(outcomes) == ["full", "slot 1"]
-        with database.session(write=False) as db:
-            assert db.scalar(select(func.count()).select_from(Signup).where(Signup.shift_id == shift_id)) == 1
+        assert len(places_held(database, shift_id)) == 1
 
 
-def test_a_stale_view_of_the_free_places_still_cannot_double_book(database, monkeypatch):
-    """The Python-side list of free slots is read before the other insert commits; the unique
-    (shift, slot) index refuses the second insert, so the place is not given twice."""
-    for places in (1, 2):
-        shift_id, (anna, ben) = a_shift_with_places(database, places)
-        with database.session(write=False) as reader:
-            stale = free_slots(reader, reader.get(Shift, shift_id))
-        assert attempt(database, shift_id, anna, threading.Barrier(1)) == "slot 1"
-        monkeypatch.setattr(signups, "free_slots", lambda db, shift: stale)
-        assert attempt(database, shift_id, ben, threading.Barrier(1)) == ("full" if places == 1 else "slot 2")
-        monkeypatch.undo()
+@pytest.fixture
+def read_committed(database_file) -> Iterator[Engine]:
+    """The same file as pysqlite opens it by default: a read runs outside any transaction, which begins
+    at the first write, so each statement sees what others committed before it (as on PostgreSQL's
+    READ COMMITTED). Database's write sessions take SQLite's lock up front and never interleave so."""
+    engine = create_engine(f"sqlite:///{database_file}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("places", "ben_is_told", "held"), [
+    (1, "full", [("Anna", 1)]),
+    (2, "slot 2", [("Anna", 1), ("Ben", 2)]),
+])
+def test_a_place_taken_after_the_free_places_were_read_is_refused_by_the_database(
+        database, read_committed, places, ben_is_told, held):
+    """Ben's request has read slot 1 as free; just before it inserts, Anna's request (its own connection)
+    reads slot 1 as free too, takes it and commits. Ben's list is now stale and only the unique
+    (shift, slot) index refuses his insert: he gets the next free place or, with none left, the waiting list."""
+    shift_id, (anna, ben) = a_shift_with_places(database, places)
+    anna_is_told = []
+    # the savepoint opens Ben's insert, after take_place read his free places
+    event.listen(read_committed, "savepoint", once=True,
+                 fn=lambda *_: anna_is_told.append(attempt(database.session(write=True), shift_id, anna)))
+    assert attempt(Session(read_committed), shift_id, ben) == ben_is_told
+    assert anna_is_told == ["slot 1"]
+    assert places_held(database, shift_id) == held
+    if ben_is_told == "full":
+        with database.transaction() as db:
+            waiting = join_waiting_list(db, db.get(Person, ben), db.get(Shift, shift_id), NOW)
+            assert waiting.state == "waiting"

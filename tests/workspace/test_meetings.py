@@ -749,6 +749,7 @@ ROUTES = [
     ("POST", "/meetings/{id}/proposals", expect(422, member=422)),
     ("POST", "/meetings/{id}/template", expect(422)),
     ("POST", "/meetings/{id}/attendance", expect(303)),
+    ("POST", "/meetings/{id}/invitation/send", expect(422)),  # the meeting was held: nobody is invited
     ("GET", "/meetings/{id}/invitation", READERS),
     ("GET", "/meetings/{id}/invitation/download", READERS),
     ("GET", "/meetings/{id}/minutes", READERS),

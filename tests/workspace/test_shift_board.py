@@ -194,12 +194,12 @@ def test_the_personal_feed_has_ones_shifts_with_a_reminder_at_the_lead_time(data
          f"http://testserver/shifts/{festival.cake.id}")]
     alarms = [event.walk("VALARM") for event in icalendar.Calendar.from_ical(text).walk("VEVENT")]
     assert [alarm[0].decoded("trigger") for alarm in alarms] == [timedelta(hours=-24)] * 2
-    assert text.count("TRIGGER:-PT24H") == 2  # in hours (exact), not -P1D (nominal)
+    assert text.count("TRIGGER:-P1D") == 2  # a whole day is nominal: the alarm keeps the wall-clock time
 
 
 def test_the_default_lead_time_is_48_hours(database, visitor, festival):
     sign_up(database, "volunteer", festival.cake)
-    assert "TRIGGER:-PT48H" in personal_feed(database, visitor)
+    assert "TRIGGER:-P2D" in personal_feed(database, visitor)
 
 
 def test_a_cancelled_shift_stays_in_the_personal_feed_as_cancelled_and_a_returned_place_leaves(

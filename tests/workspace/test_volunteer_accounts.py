@@ -10,17 +10,20 @@ from sqlalchemy import func, select, update
 from calendar_world import make_event
 from calendars.models import Shift, Signup, Volunteer
 from calendars.signups import confirm_attendance, join_waiting_list, take_place
+from calendars.volunteers import volunteer_of
 from governance.base import utcnow
+from governance.errors import NotFound
 from governance.models import Membership, Person
 from governance.organisations import create_area, create_target_group
 from governance.people import create_person
 from governance.permissions import Actor
 from networks import build_groups
 from shift_world import at, make_shift
-from support import csrf_of, field_error, log_in, page, text_of
+from support import CHEAP_HASHER, csrf_of, field_error, log_in, page, text_of
+from workspace.auth import accept_invitation, find_invitation, invite_account
+from workspace.links import issue_link
 from workspace.models import Account, LoginAttempt, LoginLink, Mail, WebSession
-from workspace.volunteer_accounts import register_volunteer
-from workspace.volunteer_links import issue_link, use_link
+from workspace.volunteer_accounts import address_confirmed, register_volunteer, use_link
 
 GONE = "Dieser Link funktioniert nicht mehr"
 
@@ -85,7 +88,7 @@ RULES = [  # method, path, statuses in the order of ROLES
     ("GET", "/login/link/{token}", (410, 410, 410, 410)),
     ("POST", "/login/link/{token}", (410, 410, 410, 410)),
     ("GET", "/volunteer/profile", (303, 200, 200, 200)),
-    ("POST", "/volunteer/profile", (303, 422, 422, 422)),
+    ("POST", "/volunteer/profile", (303, 303, 303, 303)),  # nothing chosen is a valid choice
     ("POST", "/volunteer/delete", (303, 422, 403, 403)),  # members' accounts are the coordinator's to close
     ("POST", "/profile/feed-token", (303, 303, 303, 303)),  # anonymous: to the login; others: back to a profile
     ("POST", "/profile/feed-token/revoke", (303, 303, 303, 303)),
@@ -355,7 +358,8 @@ def send_preferences(client, fields: dict):
 def test_a_volunteer_says_where_for_whom_what_and_how_much(volunteer, database, choices):
     areas, groups = choices
     soup = page(volunteer.get("/volunteer/profile"))
-    assert soup.select_one("#f-lead_hours")["value"] == "48"
+    assert soup.select_one("#f-lead_hours")["value"] == ""  # the network's lead time, named in the hint
+    assert "Standard des Netzwerks (48 Stunden)" in soup.select_one("#f-lead_hours-hint").text
     assert [text_of(soup, f"label[for=f-task_kinds-{kind}]") for kind in ("setup", "children")] == [
         "Auf- und Abbau", "Kinderbetreuung"]
     response = send_preferences(volunteer, preferences(
@@ -364,7 +368,7 @@ def test_a_volunteer_says_where_for_whom_what_and_how_much(volunteer, database, 
     assert (response.status_code, response.headers["location"]) == (303, "/volunteer/profile")
     soup = page(volunteer.get("/volunteer/profile"))
     assert text_of(soup, ".flash") == "Ihre Wünsche zum Mithelfen sind gespeichert."
-    assert [box["value"] for box in soup.select("input[type=checkbox][checked]")] == [
+    assert [box["value"] for box in soup.select("form[action='/volunteer/profile'] input[type=checkbox][checked]")] == [
         areas[1], groups[0], "catering", "children"]
     numbers = ("max_hours_per_month", "lead_hours", "paused_until")
     assert [soup.select_one(f"#f-{name}")["value"] for name in numbers] == ["6", "24", "2027-06-30"]
@@ -375,7 +379,7 @@ def test_a_volunteer_says_where_for_whom_what_and_how_much(volunteer, database, 
 
 
 @pytest.mark.parametrize("fields, field, message", [
-    ({"lead_hours": ""}, "lead_hours", "Bitte geben Sie an, wie viele Stunden vorher wir Sie erinnern sollen."),
+    ({"lead_hours": "-5"}, "lead_hours", "Bitte geben Sie zwischen 1 und 336 Stunden an."),
     ({"lead_hours": "0"}, "lead_hours", "Bitte geben Sie zwischen 1 und 336 Stunden an."),
     ({"lead_hours": "zwei Tage"}, "lead_hours", "Bitte geben Sie eine ganze Zahl an."),
     ({"max_hours_per_month": "201"}, "max_hours_per_month",
@@ -401,13 +405,78 @@ def test_bad_preferences_are_refused_next_to_the_field_keeping_what_was_typed(vo
 
 
 def test_a_member_becomes_a_volunteer_by_saving_preferences(as_member, database, member):
-    assert page(as_member.get("/volunteer/profile")).select_one("#f-lead_hours")["value"] == "48"
+    assert page(as_member.get("/volunteer/profile")).select_one("#f-lead_hours")["value"] == ""
     with database.session(write=False) as db:
         assert db.get(Volunteer, member.person_id) is None  # looking creates nothing
     assert send_preferences(as_member, preferences(lead_hours="72")).status_code == 303
     with database.session(write=False) as db:
         assert db.get(Volunteer, member.person_id).lead_hours == 72
     assert page(as_member.get("/volunteer/profile")).select_one("form[action='/volunteer/delete']") is None
+
+
+# Whose address counts as confirmed (only confirmed addresses will be asked for help) -----------------------
+
+def invited(database, settings, email="paula@example.org") -> str:
+    """The coordinator invited Paula; returns the path of the link in her invitation mail."""
+    with database.transaction() as db:
+        _, token = invite_account(db, settings.secret_key, "Paula Planer", email, is_coordinator=False, language="de")
+    return f"/invitation/{token}"
+
+
+def accept(client, link):
+    fields = {"password": "neues-passwort-1", "confirmation": "neues-passwort-1"}
+    return client.post(link, data={"csrf_token": csrf_of(client, link), **fields})
+
+
+def volunteer_row(database, email) -> Volunteer | None:
+    with database.session(write=False) as db:
+        return db.scalar(select(Volunteer).join(Volunteer.person).where(Person.email == email))
+
+
+def test_a_member_who_accepted_the_invitation_counts_as_confirmed_when_saving_preferences(client, database,
+                                                                                           settings):
+    assert accept(client, invited(database, settings)).status_code == 303
+    assert volunteer_row(database, "paula@example.org") is None  # a member is no volunteer until they say so
+    assert send_preferences(client, preferences()).status_code == 303
+    assert volunteer_row(database, "paula@example.org").email_confirmed_at is not None
+
+
+def test_a_member_who_accepted_the_invitation_counts_as_confirmed_when_taking_a_shift(client, database, settings,
+                                                                                       coordinator):
+    with database.transaction() as db:
+        boss = db.merge(coordinator.person)
+        shift = make_shift(db, boss, make_event(db, boss, "Laternenumzug", "2027-11-11 17:00", "2027-11-11 19:00"),
+                           starts="2027-11-11 16:00", ends="2027-11-11 17:00")
+    accept(client, invited(database, settings))
+    response = client.post(f"/shifts/{shift.id}/signup", data={"csrf_token": csrf_of(client, "/volunteer/profile")})
+    assert response.status_code == 303
+    assert volunteer_row(database, "paula@example.org").email_confirmed_at is not None
+
+
+def test_accepting_the_invitation_confirms_the_address_of_someone_already_helping(database, settings):
+    with database.transaction() as db:
+        account, token = invite_account(db, settings.secret_key, "Paula Planer", "paula@example.org",
+                                        is_coordinator=False, language="de")
+        volunteer_of(db, account.person)
+        link = find_invitation(db, settings.secret_key, token)
+        accept_invitation(db, CHEAP_HASHER, link, "neues-passwort-1", "neues-passwort-1")
+    assert volunteer_row(database, "paula@example.org").email_confirmed_at is not None
+
+
+def test_a_volunteer_who_never_used_a_link_is_not_confirmed(client, database):
+    register(client)
+    ask_for_link(client, "hanna@example.org")
+    assert volunteer_row(database, "hanna@example.org").email_confirmed_at is None
+    with database.session(write=False) as db:
+        account = db.scalar(select(Account).join(Person).where(Person.email == "hanna@example.org"))
+        assert not address_confirmed(account)
+
+
+def test_a_member_whose_invitation_is_still_open_is_not_confirmed(database, settings):
+    invited(database, settings)
+    with database.session(write=False) as db:
+        account = db.scalar(select(Account).join(Person).where(Person.email == "paula@example.org"))
+        assert not address_confirmed(account)
 
 
 # Deleting the account --------------------------------------------------------------------------------------
@@ -582,3 +651,16 @@ def test_a_link_another_request_spent_meanwhile_logs_no_one_in(database):
     with database.transaction() as db:
         link = db.scalar(select(LoginLink))
         assert use_link(db, link) is None  # spent, also for a fresh read
+
+
+def test_an_invitation_another_request_accepted_meanwhile_sets_no_second_password(database, settings):
+    """Staged like the race above: the invitation was read unused, then another request accepted it."""
+    with database.transaction() as db:
+        _, token = invite_account(db, settings.secret_key, "Paula Planer", "paula@example.org",
+                                  is_coordinator=False, language="de")
+    with database.transaction() as db:
+        link = find_invitation(db, settings.secret_key, token)
+        db.execute(update(LoginLink).values(used_at=utcnow()).execution_options(synchronize_session=False))
+        with pytest.raises(NotFound):
+            accept_invitation(db, CHEAP_HASHER, link, "neues-passwort-1", "neues-passwort-1")
+        assert link.account.password_hash is None

@@ -10,6 +10,7 @@ from workspace.access import MEMBER, PUBLIC
 from workspace.endpoints import Call, endpoint
 from workspace.models import Account
 from workspace.routes.feeds import subscriptions
+from workspace.routes.reminders import mail_choices
 from workspace.settings import LANGUAGES
 from workspace.sessions import end_sessions
 
@@ -74,7 +75,7 @@ def logout(call: Call) -> Response:
 
 @endpoint(MEMBER)
 def profile(call: Call) -> Response:
-    return call.render("account/profile.html", **subscriptions(call))
+    return call.render("account/profile.html", **subscriptions(call), **mail_choices(call))
 
 
 @endpoint(MEMBER)
@@ -90,7 +91,7 @@ def change_password(call: Call) -> Response:
             form.add_error(error)
     if form.errors:
         return call.render("account/profile.html", status=422, block="password_form" if call.is_htmx else None,
-                           **subscriptions(call))
+                           **subscriptions(call), **mail_choices(call))
     end_sessions(call.db, call.account, keep=call.visitor.session)
     call.flash("password_changed")
     return call.redirect(call.url("profile"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.responses import Response
 from starlette.routing import Route
 
+from calendars.reminders import invitations
 from governance import agenda as ops
 from governance import minutes
 from governance.base import utcnow
@@ -370,6 +371,16 @@ def change_status(call: Call) -> Response:
     return _answer(call, meeting, "meeting_status")
 
 
+@endpoint(MEMBER)
+def send_invitation(call: Call) -> Response:
+    """"Einladung senden": the scheduler mails every member within a minute, the .ics attached."""
+    meeting = _managed_meeting(call)
+    attempt(call, lambda: invitations.send_invitation(call.db, call.actor, meeting, utcnow()))
+    if not call.form.errors:
+        call.flash("invitations_queued")
+    return _answer(call, meeting, "meeting_status")
+
+
 # Print views and downloads ---------------------------------------------------------------------
 
 def _document(call: Call, template: str, as_file: str | None = None) -> Response:
@@ -436,6 +447,7 @@ routes = [
     Route(MEETING + "/minutes/approve", approve_minutes, methods=["POST"], name="approve_minutes"),
     Route(MEETING + "/minutes/corrections", correct_minutes, methods=["POST"], name="correct_minutes"),
     Route(MEETING + "/invitation", invitation, methods=["GET"], name="meeting_invitation"),
+    Route(MEETING + "/invitation/send", send_invitation, methods=["POST"], name="send_meeting_invitation"),
     Route(MEETING + "/invitation/download", invitation_download, methods=["GET"], name="meeting_invitation_download"),
     Route(MEETING + "/minutes", minutes_document, methods=["GET"], name="meeting_minutes"),
     Route(MEETING + "/minutes/download", minutes_download, methods=["GET"], name="meeting_minutes_download"),

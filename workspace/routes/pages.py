@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from calendars.events import count_waiting
 from calendars.fairness import headline, last_twelve_months
+from calendars.reminders.calls import short_after_rounds
 from governance.base import utcnow
 from governance.dashboard import coordinator_dashboard, member_start_page
 from governance.organisations import list_organisations
@@ -24,7 +25,8 @@ def dashboard(call: Call) -> Response:
     if call.actor.is_coordinator:
         board = coordinator_dashboard(call.db, today(), now)
         return call.render("dashboard.html", board=board, today=today(), waiting_events=count_waiting(call.db),
-                           fairness=headline(call.db, *last_twelve_months(today())))
+                           fairness=headline(call.db, *last_twelve_months(today())),
+                           still_short=short_after_rounds(call.db, now))
     start = member_start_page(call.db, call.actor, today(), now)
     return call.render("start.html", start=start, programme=current_programme(call.db), today=today())
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from calendars.models import TASK_KINDS, Volunteer
+from calendars.reminders.leads import leads
 from calendars.volunteers import task_kinds_of, update_preferences
 from governance.errors import N_, DomainError, NotAllowed
 from governance.models import Area, TargetGroup
@@ -20,23 +21,23 @@ from workspace.access import PUBLIC, VOLUNTEER
 from workspace.auth import find_account_by_email
 from workspace.endpoints import Call, endpoint
 from workspace.forms import Form
+from workspace.links import LINK_MINUTES, find_link, issue_link
 from workspace.throttle import LINKS, WINDOW_MINUTES, is_throttled, record
 from workspace.mail import queue_mail
 from workspace.models import Account
 from workspace.routes.account import landing, safe_next
 from workspace.routes.feeds import subscriptions
+from workspace.routes.reminders import mail_choices
 from workspace.routes.shift_mail import mail_moved_up
 from workspace.submission import attempt, chosen_all
 from workspace.volunteer_accounts import (CONFIRMATION, PASSWORD, delete_volunteer_account, link_mail_for,
-                                          register_volunteer)
-from workspace.volunteer_links import LINK_MINUTES, find_link, issue_link, use_link
+                                          note_confirmed_address, register_volunteer, use_link)
 
 MAX_NEXT = 300
 LINK_GONE = 410  # used, expired or unknown: the same answer for all three
 MAIL_TEMPLATES = {CONFIRMATION: "mail/volunteer_confirmation.txt", "login": "mail/login_link.txt",
                   PASSWORD: "mail/login_with_password.txt"}
 LINK_ROUTES = {CONFIRMATION: "volunteer_confirm", "login": "login_link_use"}
-NO_LEAD = N_("Bitte geben Sie an, wie viele Stunden vorher wir Sie erinnern sollen.")
 TOO_MANY = N_("Sie haben in kurzer Zeit zu viele Links angefordert. Bitte warten Sie %(minutes)s Minuten "
               "und versuchen Sie es dann erneut.")
 
@@ -194,18 +195,20 @@ def send_login_link(call: Call) -> Response:
 
 def _prefill(form: Form, volunteer: Volunteer | None) -> None:
     """Show what is stored (the defaults before the first save)."""
-    volunteer = volunteer or Volunteer(lead_hours=Volunteer.__table__.c.lead_hours.default.arg, task_kinds="")
+    volunteer = volunteer or Volunteer(task_kinds="")
     form.setlist("areas", [str(area.id) for area in volunteer.areas])
     form.setlist("target_groups", [str(group.id) for group in volunteer.target_groups])
     form.setlist("task_kinds", task_kinds_of(volunteer))
-    form.update(max_hours_per_month=str(volunteer.max_hours_per_month or ""), lead_hours=str(volunteer.lead_hours),
+    form.update(max_hours_per_month=str(volunteer.max_hours_per_month or ""), lead_hours=str(volunteer.lead_hours or ""),
                 paused_until=volunteer.paused_until.isoformat() if volunteer.paused_until else "")
 
 
 def _profile(call: Call, status: int = 200) -> Response:
     return call.render("volunteers/profile.html", status=status, areas=list_areas(call.db),
+                       network_lead=leads(call.db)["shift_upcoming", 0],
                        target_groups=list_target_groups(call.db), task_kinds=TASK_KINDS, today=today(),
-                       volunteer=call.db.get(Volunteer, call.account.person_id), **subscriptions(call))
+                       volunteer=call.db.get(Volunteer, call.account.person_id), **subscriptions(call),
+                       **mail_choices(call))
 
 
 @endpoint(VOLUNTEER)
@@ -220,9 +223,8 @@ def save_profile(call: Call) -> Response:
     areas, groups = chosen_all(call, Area, "areas"), chosen_all(call, TargetGroup, "target_groups")
     kinds = tuple(form.choices("task_kinds", TASK_KINDS))
     most, lead, paused = form.integer("max_hours_per_month"), form.integer("lead_hours"), form.date("paused_until")
-    if lead is None and "lead_hours" not in form.errors:
-        form.add_error(DomainError("lead_hours", NO_LEAD))
     attempt(call, lambda: update_preferences(call.db, call.account.person, areas, groups, kinds, most, lead, paused))
+    note_confirmed_address(call.db, call.account)
     if form.errors:
         return _profile(call, 422)
     call.flash("preferences_saved")
