@@ -26,7 +26,7 @@ ENVIRONMENT = {
     "FEED_PAST_DAYS": "how many days back the iCal feeds reach; default 365",
     "SCHEDULER_TICK": "seconds between two looks of `werkstadt scheduler` for due reminders; default 60",
     "REMINDER_LEASE": "seconds a claimed reminder stays with its scheduler before another may send it; default 300",
-    "REMINDER_BATCH": "reminders claimed at once; default 20",
+    "REMINDER_BATCH": "reminders claimed at once; default 50",
     "REMINDER_RETRY": "seconds before the first retry after a temporary mail failure (doubling each time); default 60",
     "REMINDER_ATTEMPTS": "tries before a reminder is marked failed; default 6",
 }
@@ -42,7 +42,7 @@ class ReminderSettings:
 
     tick: float = 60
     lease: float = 300
-    batch: int = 20
+    batch: int = 50
     first_retry: float = 60
     attempts: int = 6
 
@@ -50,7 +50,7 @@ class ReminderSettings:
     def from_env(cls, env) -> "ReminderSettings":
         return cls(tick=_positive("SCHEDULER_TICK", env.get("SCHEDULER_TICK"), 60),
                    lease=_positive("REMINDER_LEASE", env.get("REMINDER_LEASE"), 300),
-                   batch=int(_positive("REMINDER_BATCH", env.get("REMINDER_BATCH"), 20)),
+                   batch=int(_positive("REMINDER_BATCH", env.get("REMINDER_BATCH"), 50)),
                    first_retry=_positive("REMINDER_RETRY", env.get("REMINDER_RETRY"), 60),
                    attempts=int(_positive("REMINDER_ATTEMPTS", env.get("REMINDER_ATTEMPTS"), 6)))
 
