@@ -44,7 +44,7 @@ def open_shifts(db: Session, chosen: ShiftFilter, now: datetime, limit: int = 20
     with fewer people than places; the first `limit` of them, or those that come after the shift `after`.
     Raises UnknownFilter for an area slug or task kind that names nothing, or a shift `after` that is none."""
 
-    left = Shift.places - _taken()
+    left = Shift.places - places_taken()
     query = (select(Shift, left).join(Shift.event)
              .where(*_open(now), left > 0, *_chosen(db, chosen))
              .options(contains_eager(Shift.event).selectinload(Event.area),
@@ -65,10 +65,11 @@ def count_open_shifts(db: Session, chosen: ShiftFilter, now: datetime) -> int:
     """How many shifts the board has for this filter in all (a page shows only some); counted in SQL,
     so a shift whose date has left its series (rare, and hidden from the board) is still counted."""
     return db.scalar(select(func.count()).select_from(Shift).join(Shift.event)
-                     .where(*_open(now), Shift.places > _taken(), *_chosen(db, chosen)))
+                     .where(*_open(now), Shift.places > places_taken(), *_chosen(db, chosen)))
 
 
-def _taken():
+def places_taken():
+    """Places taken on the shift of the row (a correlated subquery on Shift)."""
     return select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
 
 

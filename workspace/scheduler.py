@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.routing import Route, Router
 
@@ -65,7 +66,7 @@ class Postman:
         except smtplib.SMTPResponseException as error:
             self.close()
             raise _failure(error.smtp_code, f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}") from error
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (smtplib.SMTPException, OSError) as error:  # OSError: refused, time-out
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
 
@@ -231,7 +232,7 @@ def _route_paths(services: Services):
 
 def _to_outbox(db, message: EmailMessage) -> None:
     """Without SMTP_URL the coordinator reads reminders in /admin/outbox like every other mail."""
-    if db.query(Mail.id).filter(Mail.message_id == message["Message-ID"]).first() is None:
+    if db.scalar(select(Mail.id).where(Mail.message_id == message["Message-ID"])) is None:
         db.add(Mail(recipient=message["To"], subject=message["Subject"], message_id=message["Message-ID"],
                     body_text=message.get_body(("plain",)).get_content()))
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from calendars.models import Event, Reminder, ReminderStop, Shift, Signup, Volunteer, volunteer_area
 from calendars.reminders.plans import Wanted
 from calendars.reminders.sync import new_reminder
+from calendars.shift_board import places_taken
 from calendars.shifts import not_called_off, takes_place
 from governance.models import Person
 from governance.times import from_berlin, in_berlin
@@ -159,7 +160,7 @@ def short_after_rounds(db: Session, now: datetime, limit: int = 20) -> list[tupl
     to-do (ask in person, or cut the shift), soonest first."""
     rounds = select(Reminder.id).where(Reminder.kind == "help_round", Reminder.subject_type == "shift",
                                        Reminder.subject_id == Shift.id)
-    taken = select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
+    taken = places_taken()
     query = (select(Shift, Shift.places - taken).where(
         Shift.starts_at > now, Shift.places > taken, rounds.where(Reminder.state == "sent").exists(),
         ~rounds.where(Reminder.state.in_(("pending", "claimed"))).exists())

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from calendars.models import Event, Reminder, Shift, Signup
+from calendars.models import Event, Reminder, Shift
 from calendars.reminders.leads import morning_of
 from calendars.reminders.sync import message_id
+from calendars.shift_board import places_taken
 from calendars.shifts import not_called_off, takes_place
 from governance.times import in_berlin
 
@@ -26,7 +27,7 @@ def organiser_of():
 
 def short_shifts(db: Session, now: datetime, organiser_id: int | None = None) -> list[tuple[Shift, int]]:
     """Shifts in the next four weeks with places left, soonest first, with how many are left."""
-    taken = select(func.count(Signup.slot)).where(Signup.shift_id == Shift.id).scalar_subquery()
+    taken = places_taken()
     query = (select(Shift, Shift.places - taken).join(Shift.event)
              .where(*not_called_off(), Shift.starts_at > now, Shift.starts_at <= now + AHEAD,
                     Shift.places > taken, Event.review == "approved")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from calendars.models import ReminderStop, Shift, Signup, Volunteer
 from calendars.reminders.leads import MINUTES_AFTER, OVERDUE_AFTER, after_days, before, leads, morning_of
 from calendars.shifts import takes_place
-from governance.models import Meeting, Membership, Milestone, Person, Task
+from governance.groups import current_members
+from governance.models import Meeting, Milestone, Person, Task
 from governance.times import in_berlin
 
 GRACE = timedelta(days=1)  # a reminder about something past is still sent if it is at most this late
@@ -71,23 +72,15 @@ def _meeting(db: Session, meeting: Meeting, lead: dict, now: datetime) -> list[W
     if meeting.status == "cancelled":
         return []
     wanted = []
+    members = current_members(db, meeting.group, in_berlin(meeting.starts_at).date())
     if meeting.starts_at > now and meeting.status in ("planned", "invited"):
         due = before(meeting.starts_at, lead["meeting_invitation", 0])
-        day = in_berlin(meeting.starts_at).date()
-        members = db.scalars(select(Membership).where(Membership.group_id == meeting.group_id))
-        wanted += [Wanted("meeting_invitation", m.person_id, due) for m in members if m.is_current(day)]
+        wanted += [Wanted("meeting_invitation", m.person_id, due) for m in members]
     end = meeting.planned_end_at or meeting.starts_at + MEETING_LENGTH
     chase = after_days(end, MINUTES_AFTER)
     if meeting.minutes_approved_at is None and chase + GRACE > now:
-        wanted += [Wanted("minutes_pending", person_id, chase) for person_id in _chairs(db, meeting)]
+        wanted += [Wanted("minutes_pending", m.person_id, chase) for m in members if m.role == "chair"]
     return wanted
-
-
-def _chairs(db: Session, meeting: Meeting) -> list[int]:
-    day = in_berlin(meeting.starts_at).date()
-    chairs = db.scalars(select(Membership).where(Membership.group_id == meeting.group_id,
-                                                  Membership.role == "chair"))
-    return [m.person_id for m in chairs if m.is_current(day)]
 
 
 def _task(db: Session, task: Task, lead: dict, now: datetime) -> list[Wanted]:
